@@ -1,0 +1,94 @@
+//! `/__emulator/...`: routes for tests and people to steer the emulator. No API key needed.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::api::error;
+use crate::faults::Fault;
+use crate::state::{Account, State as EmuState};
+use crate::Emulator;
+
+/// `POST /__emulator/faults`: one fault object or an array of them.
+pub async fn add_faults(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes) -> Response {
+    let parsed: Result<Vec<Fault>, _> = serde_json::from_slice::<Vec<Fault>>(&body)
+        .or_else(|_| serde_json::from_slice::<Fault>(&body).map(|f| vec![f]));
+    match parsed {
+        Ok(faults) => {
+            let mut st = emu.lock();
+            for f in faults {
+                st.faults.push(f);
+            }
+            Json(json!({ "pending": st.faults.pending() })).into_response()
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, &format!("Bad fault: {e}")),
+    }
+}
+
+pub async fn list_faults(State(emu): State<Arc<Emulator>>) -> Response {
+    Json(json!({ "pending": emu.lock().faults.pending() })).into_response()
+}
+
+pub async fn clear_faults(State(emu): State<Arc<Emulator>>) -> Response {
+    emu.lock().faults.clear();
+    Json(json!({ "pending": [] })).into_response()
+}
+
+/// `GET /__emulator/stats`: request counters, jobs created, and each account's credits.
+pub async fn stats(State(emu): State<Arc<Emulator>>) -> Response {
+    let st = emu.lock();
+    Json(json!({
+        "stats": st.stats,
+        "jobs": st.jobs.len(),
+        "idempotencyRecords": st.idempotency.len(),
+        "accounts": st.accounts,
+        "jobMs": emu.config.job_ms,
+    }))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyUpdate {
+    key: String,
+    credits: Option<u64>,
+    active: Option<bool>,
+    admin: Option<bool>,
+}
+
+/// `POST /__emulator/keys`: create or change an account: `{key, credits?, active?, admin?}`.
+pub async fn put_key(State(emu): State<Arc<Emulator>>, Json(u): Json<KeyUpdate>) -> Response {
+    let mut st = emu.lock();
+    let acct = st.accounts.entry(u.key).or_insert(Account {
+        credits: emu.config.credits,
+        active: true,
+        admin: false,
+    });
+    if let Some(c) = u.credits {
+        acct.credits = c;
+    }
+    if let Some(a) = u.active {
+        acct.active = a;
+    }
+    if let Some(a) = u.admin {
+        acct.admin = a;
+    }
+    Json(json!({ "account": acct.clone() })).into_response()
+}
+
+/// `GET /__emulator/webhooks`: the last delivery attempts, oldest first.
+pub async fn webhooks(State(emu): State<Arc<Emulator>>) -> Response {
+    let st = emu.lock();
+    Json(json!({ "deliveries": st.deliveries })).into_response()
+}
+
+/// `POST /__emulator/reset`: forget every job, record, fault and counter; accounts as at start.
+pub async fn reset(State(emu): State<Arc<Emulator>>) -> Response {
+    *emu.lock() = EmuState::new(&emu.config);
+    Json(Value::Object(Default::default())).into_response()
+}
