@@ -1,0 +1,399 @@
+//! The submit request: validated before anything is sent, normalised to the wire's spelling.
+//! The request mirrors the wire (`prompt`, `model`, `reveParams`, `webhookUrl`,
+//! `webhookEvents`); keys the client does not know pass through untouched.
+
+use serde_json::{json, Map, Value};
+
+use super::error::ApiError;
+
+pub const MODEL: &str = "reve-create";
+pub const PROMPT_MAX_UTF16: usize = 2000;
+pub const ASPECT_RATIOS: [&str; 7] = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
+pub const WEBHOOK_EVENTS: [&str; 3] = ["progress", "completed", "failed"];
+/// 2^53 - 1: larger integers do not survive JSON in JavaScript.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.chars().count() > 40 => {
+            format!("a string of {} characters", s.chars().count())
+        }
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        other => other.to_string(),
+    }
+}
+
+fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An absolute `http:` or `https:` URL with a host.
+pub fn is_http_url(s: &str) -> bool {
+    let rest = if let Some(r) = s.strip_prefix("https://") {
+        r
+    } else if let Some(r) = s.strip_prefix("http://") {
+        r
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Checks a caller's request and returns the body to send: `model` defaulted to
+/// `reve-create`, the product page's `webhook_url` renamed to `webhookUrl`.
+pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
+    let Some(obj) = request.as_object() else {
+        return Err(ApiError::invalid(
+            "request",
+            format!(
+                "the request must be an object like {{ prompt: \"...\" }}, got {}",
+                describe(request)
+            ),
+            None,
+        ));
+    };
+    let mut out: Map<String, Value> = obj.clone();
+
+    match obj.get("prompt") {
+        Some(Value::String(p)) => {
+            let n = p.encode_utf16().count();
+            if n == 0 || n > PROMPT_MAX_UTF16 {
+                return Err(ApiError::invalid(
+                    "prompt",
+                    format!("prompt must be 1 to {PROMPT_MAX_UTF16} characters long, got {n}"),
+                    Some(json!({ "minLength": 1, "maxLength": PROMPT_MAX_UTF16 })),
+                ));
+            }
+        }
+        None | Some(Value::Null) => {
+            return Err(ApiError::invalid(
+                "prompt",
+                "prompt is required: a text of 1 to 2000 characters",
+                None,
+            ))
+        }
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "prompt",
+                format!("prompt must be a string, got {}", describe(v)),
+                None,
+            ))
+        }
+    }
+
+    match obj.get("model") {
+        None | Some(Value::Null) => {
+            out.insert("model".into(), Value::String(MODEL.into()));
+        }
+        Some(Value::String(m)) if m == MODEL => {}
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "model",
+                format!(
+                    "model must be \"{MODEL}\" (or left out), got {}",
+                    describe(v)
+                ),
+                Some(json!([MODEL])),
+            ))
+        }
+    }
+
+    match obj.get("reveParams") {
+        None | Some(Value::Null) => {
+            out.remove("reveParams");
+        }
+        Some(Value::Object(p)) => check_reve_params(p)?,
+        Some(v) => return Err(ApiError::invalid(
+            "reveParams",
+            format!(
+                "reveParams must be an object like {{ aspect_ratio: \"16:9\", seed: 1 }}, got {}",
+                describe(v)
+            ),
+            None,
+        )),
+    }
+
+    let camel = obj.get("webhookUrl").filter(|v| !v.is_null());
+    let snake = obj.get("webhook_url").filter(|v| !v.is_null());
+    out.remove("webhook_url");
+    let url = match (camel, snake) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(ApiError::invalid(
+                "webhookUrl",
+                "webhookUrl and webhook_url name the same field and differ: give one",
+                None,
+            ))
+        }
+        (Some(u), _) | (None, Some(u)) => Some(u),
+        (None, None) => None,
+    };
+    match url {
+        None => {
+            out.remove("webhookUrl");
+        }
+        Some(Value::String(u)) if is_http_url(u) => {
+            out.insert("webhookUrl".into(), Value::String(u.clone()));
+        }
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "webhookUrl",
+                format!(
+                    "webhookUrl must be an absolute http(s) URL, got {}",
+                    describe(v)
+                ),
+                None,
+            ))
+        }
+    }
+
+    match obj.get("webhookEvents") {
+        None | Some(Value::Null) => {
+            out.remove("webhookEvents");
+        }
+        Some(Value::Array(events)) if !events.is_empty() => {
+            for e in events {
+                if !e.as_str().is_some_and(|s| WEBHOOK_EVENTS.contains(&s)) {
+                    return Err(ApiError::invalid(
+                        "webhookEvents",
+                        format!(
+                            "webhookEvents may hold only {}, got {}",
+                            list(&WEBHOOK_EVENTS),
+                            describe(e)
+                        ),
+                        Some(json!(WEBHOOK_EVENTS)),
+                    ));
+                }
+            }
+        }
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "webhookEvents",
+                format!(
+                    "webhookEvents must be a non-empty array of {}, got {}",
+                    list(&WEBHOOK_EVENTS),
+                    describe(v)
+                ),
+                Some(json!(WEBHOOK_EVENTS)),
+            ))
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn check_reve_params(p: &Map<String, Value>) -> Result<(), ApiError> {
+    if let Some(v) = p.get("aspect_ratio").filter(|v| !v.is_null()) {
+        if !v.as_str().is_some_and(|s| ASPECT_RATIOS.contains(&s)) {
+            return Err(ApiError::invalid(
+                "reveParams.aspect_ratio",
+                format!(
+                    "reveParams.aspect_ratio must be one of {}, got {}",
+                    list(&ASPECT_RATIOS),
+                    describe(v)
+                ),
+                Some(json!(ASPECT_RATIOS)),
+            ));
+        }
+    }
+    if let Some(v) = p.get("seed") {
+        let ok = v
+            .as_i64()
+            .is_some_and(|i| (i as f64).abs() <= MAX_SAFE_INTEGER)
+            || v.as_u64().is_some_and(|u| u as f64 <= MAX_SAFE_INTEGER)
+            || v.as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER);
+        if !ok {
+            return Err(ApiError::invalid(
+                "reveParams.seed",
+                format!(
+                    "reveParams.seed must be a whole number from -(2^53-1) to 2^53-1, got {}",
+                    describe(v)
+                ),
+                Some(
+                    json!({ "type": "integer", "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER }),
+                ),
+            ));
+        }
+    }
+    if let Some(v) = p.get("version").filter(|v| !v.is_null()) {
+        if !v.is_string() {
+            return Err(ApiError::invalid(
+                "reveParams.version",
+                format!("reveParams.version must be a string, got {}", describe(v)),
+                None,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An `Idempotency-Key` the service accepts: 1 to 255 visible ASCII characters.
+pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
+    if key.is_empty()
+        || key.len() > IDEMPOTENCY_KEY_MAX
+        || !key.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    {
+        return Err(ApiError::invalid(
+            "idempotencyKey",
+            format!("idempotencyKey must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn field_of(v: Value) -> String {
+        prepare_generate(&v)
+            .unwrap_err()
+            .field()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn defaults_the_model_and_keeps_unknown_keys() {
+        let out = prepare_generate(
+            &json!({"prompt": "car", "reveParams": {"seed": 1, "future": true}, "extra": 2}),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            json!({"prompt": "car", "model": "reve-create", "reveParams": {"seed": 1, "future": true}, "extra": 2})
+        );
+    }
+
+    #[test]
+    fn renames_webhook_url() {
+        let out = prepare_generate(&json!({"prompt": "x", "webhook_url": "https://a.example/h"}))
+            .unwrap();
+        assert_eq!(out["webhookUrl"], "https://a.example/h");
+        assert!(out.get("webhook_url").is_none());
+        assert_eq!(
+            field_of(
+                json!({"prompt": "x", "webhook_url": "https://a/1", "webhookUrl": "https://a/2"})
+            ),
+            "webhookUrl"
+        );
+    }
+
+    #[test]
+    fn names_the_bad_field_and_what_is_allowed() {
+        let e = prepare_generate(&json!({"prompt": "x", "reveParams": {"aspect_ratio": "21:9"}}))
+            .unwrap_err();
+        assert_eq!(e.field(), Some("reveParams.aspect_ratio"));
+        assert!(
+            e.message
+                .contains("\"16:9\", \"9:16\", \"3:2\", \"2:3\", \"4:3\", \"3:4\", \"1:1\""),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("21:9"));
+        assert_eq!(e.details.unwrap()["allowed"], json!(ASPECT_RATIOS));
+        for (v, f) in [
+            (json!({}), "prompt"),
+            (json!({"prompt": ""}), "prompt"),
+            (json!({"prompt": 5}), "prompt"),
+            (json!({"prompt": "x".repeat(2001)}), "prompt"),
+            (json!({"prompt": "x", "model": "flux"}), "model"),
+            (json!({"prompt": "x", "reveParams": 3}), "reveParams"),
+            (
+                json!({"prompt": "x", "reveParams": {"seed": 1.5}}),
+                "reveParams.seed",
+            ),
+            (
+                json!({"prompt": "x", "reveParams": {"seed": "1"}}),
+                "reveParams.seed",
+            ),
+            (
+                json!({"prompt": "x", "reveParams": {"seed": 9007199254740992u64}}),
+                "reveParams.seed",
+            ),
+            (
+                json!({"prompt": "x", "reveParams": {"version": 2}}),
+                "reveParams.version",
+            ),
+            (
+                json!({"prompt": "x", "webhookUrl": "ftp://a/b"}),
+                "webhookUrl",
+            ),
+            (
+                json!({"prompt": "x", "webhookUrl": "/relative"}),
+                "webhookUrl",
+            ),
+            (json!({"prompt": "x", "webhookEvents": []}), "webhookEvents"),
+            (
+                json!({"prompt": "x", "webhookEvents": ["done"]}),
+                "webhookEvents",
+            ),
+            (
+                json!({"prompt": "x", "webhookEvents": "completed"}),
+                "webhookEvents",
+            ),
+            (json!([1, 2]), "request"),
+        ] {
+            assert_eq!(field_of(v.clone()), f, "{v}");
+        }
+    }
+
+    #[test]
+    fn seeds_at_the_safe_integer_edges() {
+        for seed in [
+            json!(0),
+            json!(-1),
+            json!(9007199254740991u64),
+            json!(-9007199254740991i64),
+            json!(3.0),
+        ] {
+            prepare_generate(&json!({"prompt": "x", "reveParams": {"seed": seed}})).unwrap();
+        }
+    }
+
+    #[test]
+    fn prompt_length_counts_utf16_units_like_javascript() {
+        prepare_generate(&json!({"prompt": "字".repeat(2000)})).unwrap();
+        assert_eq!(field_of(json!({"prompt": "😀".repeat(1001)})), "prompt");
+        prepare_generate(&json!({"prompt": "😀".repeat(1000)})).unwrap();
+    }
+
+    #[test]
+    fn idempotency_keys() {
+        check_idempotency_key("abc-123").unwrap();
+        check_idempotency_key(&"k".repeat(255)).unwrap();
+        for bad in ["", "has space", "é", &"k".repeat(256)] {
+            assert!(check_idempotency_key(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_valid_request_passes_and_keeps_its_fields(
+            prompt in "[^\u{0}]{1,200}",
+            ratio in proptest::sample::select(ASPECT_RATIOS.to_vec()),
+            seed in -9_007_199_254_740_991i64..=9_007_199_254_740_991i64,
+        ) {
+            let out = prepare_generate(&json!({"prompt": prompt, "reveParams": {"aspect_ratio": ratio, "seed": seed}})).unwrap();
+            prop_assert_eq!(&out["prompt"], &json!(prompt));
+            prop_assert_eq!(&out["reveParams"]["seed"], &json!(seed));
+            prop_assert_eq!(&out["model"], &json!(MODEL));
+        }
+
+        #[test]
+        fn any_json_never_panics(s in ".{0,64}") {
+            if let Ok(v) = serde_json::from_str::<Value>(&s) {
+                let _ = prepare_generate(&v);
+            }
+            let _ = prepare_generate(&json!({"prompt": s, "reveParams": {"aspect_ratio": s, "seed": s}}));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! When to try a request again, and how long to wait first.
+//!
+//! Retried: 408, 429, 5xx except 501, timeouts and network failures. A GET is always safe to
+//! repeat; a POST only with an `Idempotency-Key`, so a lost answer never creates a second
+//! job. Waits are full-jitter exponential backoff, or what `Retry-After` asks (capped).
+
+use super::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// First backoff ceiling; doubles each retry.
+    pub base_ms: u64,
+    /// Largest backoff ceiling.
+    pub cap_ms: u64,
+    /// Largest `Retry-After` honoured; a longer one is waited this long.
+    pub retry_after_cap_ms: u64,
+}
+
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: DEFAULT_MAX_RETRIES,
+            base_ms: 500,
+            cap_ms: 8_000,
+            retry_after_cap_ms: 60_000,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retries_done + 1`, or `None` to give up.
+    /// `replay_safe`: the request may be repeated without a second effect.
+    /// `random`: uniform in [0, 1), for the jitter.
+    pub fn delay_ms(
+        &self,
+        retries_done: u32,
+        error: &ApiError,
+        replay_safe: bool,
+        random: f64,
+    ) -> Option<u64> {
+        if !error.retryable || !replay_safe || retries_done >= self.max_retries {
+            return None;
+        }
+        if let Some(asked) = error.retry_after_ms {
+            return Some(asked.min(self.retry_after_cap_ms));
+        }
+        let ceiling = self
+            .base_ms
+            .saturating_mul(1u64 << retries_done.min(20))
+            .min(self.cap_ms);
+        Some((random.clamp(0.0, 1.0) * ceiling as f64) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+    use proptest::prelude::*;
+
+    fn err(code: ErrorCode) -> ApiError {
+        ApiError::new(code, "x")
+    }
+
+    #[test]
+    fn only_transient_failures_of_replay_safe_requests_are_retried() {
+        let p = RetryPolicy::default();
+        assert!(p.delay_ms(0, &err(ErrorCode::Server), true, 0.5).is_some());
+        assert!(p.delay_ms(0, &err(ErrorCode::Network), true, 0.5).is_some());
+        assert!(
+            p.delay_ms(0, &err(ErrorCode::Server), false, 0.5).is_none(),
+            "POST without a key"
+        );
+        for code in [
+            ErrorCode::InvalidRequest,
+            ErrorCode::Authentication,
+            ErrorCode::NotFound,
+            ErrorCode::Conflict,
+            ErrorCode::Aborted,
+        ] {
+            assert!(p.delay_ms(0, &err(code), true, 0.5).is_none(), "{code:?}");
+        }
+        assert!(
+            p.delay_ms(2, &err(ErrorCode::Server), true, 0.5).is_none(),
+            "out of retries"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let p = RetryPolicy::default();
+        let mut e = err(ErrorCode::RateLimited);
+        e.retry_after_ms = Some(3000);
+        assert_eq!(p.delay_ms(0, &e, true, 0.0), Some(3000));
+        e.retry_after_ms = Some(3_600_000);
+        assert_eq!(p.delay_ms(0, &e, true, 0.0), Some(60_000));
+    }
+
+    proptest! {
+        #[test]
+        fn backoff_stays_within_the_growing_ceiling(retry in 0u32..10, r in 0.0f64..1.0) {
+            let p = RetryPolicy { max_retries: 10, ..RetryPolicy::default() };
+            let d = p.delay_ms(retry, &err(ErrorCode::Server), true, r).unwrap();
+            let ceiling = (500u64 << retry).min(8000);
+            prop_assert!(d <= ceiling);
+        }
+    }
+}

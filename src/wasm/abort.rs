@@ -1,0 +1,119 @@
+//! Waiting on an `AbortSignal`, a deadline, or both, around any future, and sleeps that an
+//! abort ends at once. Listeners are removed and timers cleared when the wait ends.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+#[derive(Default)]
+struct Fired {
+    fired: bool,
+    waker: Option<Waker>,
+}
+
+/// Resolves when the signal aborts.
+pub struct AbortWatch {
+    signal: AbortSignal,
+    fired: Rc<RefCell<Fired>>,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl AbortWatch {
+    pub fn new(signal: &AbortSignal) -> AbortWatch {
+        let fired = Rc::new(RefCell::new(Fired::default()));
+        let shared = fired.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            let mut f = shared.borrow_mut();
+            f.fired = true;
+            if let Some(w) = f.waker.take() {
+                w.wake();
+            }
+        });
+        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        AbortWatch {
+            signal: signal.clone(),
+            fired,
+            listener,
+        }
+    }
+
+    fn poll_fired(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut f = self.fired.borrow_mut();
+        if f.fired || self.signal.aborted() {
+            return true;
+        }
+        f.waker = Some(cx.waker().clone());
+        false
+    }
+}
+
+impl Drop for AbortWatch {
+    fn drop(&mut self) {
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
+    }
+}
+
+/// Why a guarded wait ended early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupt {
+    Aborted,
+    TimedOut,
+}
+
+/// An optional abort signal and an optional deadline, shared by the steps of one attempt.
+pub struct Guard {
+    abort: Option<AbortWatch>,
+    deadline: Option<Pin<Box<TimeoutFuture>>>,
+}
+
+impl Guard {
+    pub fn new(signal: Option<&AbortSignal>, timeout_ms: Option<f64>) -> Guard {
+        Guard {
+            abort: signal.map(AbortWatch::new),
+            deadline: timeout_ms
+                .map(|ms| Box::pin(TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32))),
+        }
+    }
+
+    /// Runs `fut` unless the signal aborts or the deadline passes first.
+    pub async fn run<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, Interrupt> {
+        let mut fut = pin!(fut);
+        std::future::poll_fn(|cx| {
+            if let Some(a) = &mut self.abort {
+                if a.poll_fired(cx) {
+                    return Poll::Ready(Err(Interrupt::Aborted));
+                }
+            }
+            if let Some(d) = &mut self.deadline {
+                if d.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Err(Interrupt::TimedOut));
+                }
+            }
+            fut.as_mut().poll(cx).map(Ok)
+        })
+        .await
+    }
+}
+
+/// Sleeps `ms`, or until the signal aborts (`Err`).
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Interrupt> {
+    let mut guard = Guard::new(signal, None);
+    guard
+        .run(TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32))
+        .await
+}
+
+/// The signal's `reason`, for the error's `cause`.
+pub fn reason(signal: Option<&AbortSignal>) -> Option<JsValue> {
+    let r = js_sys::Reflect::get(signal?, &JsValue::from_str("reason")).ok()?;
+    (!r.is_undefined()).then_some(r)
+}

@@ -1,0 +1,108 @@
+//! Reading the caller's option objects: each wrong type is an `invalid_request` naming the
+//! option and what it takes.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
+
+use crate::core::error::ApiError;
+
+/// `obj[key]`, or `undefined` when `obj` is not an object.
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// Options must be an object, or left out.
+pub fn check_object(obj: &JsValue, what: &str) -> Result<(), ApiError> {
+    if absent(obj) || (obj.is_object() && !js_sys::Array::is_array(obj)) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            what,
+            format!("{what} must be an object"),
+            None,
+        ))
+    }
+}
+
+pub fn string(obj: &JsValue, key: &str) -> Result<Option<String>, ApiError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid(key, format!("{key} must be a string"), None))
+}
+
+/// A number in `[min, max]`; whole when `whole`.
+pub fn number(
+    obj: &JsValue,
+    key: &str,
+    min: f64,
+    max: f64,
+    whole: bool,
+) -> Result<Option<f64>, ApiError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n >= min && n <= max && (!whole || n.fract() == 0.0) => Ok(Some(n)),
+        _ => Err(ApiError::invalid(
+            key,
+            format!(
+                "{key} must be a {} from {min} to {max}",
+                if whole { "whole number" } else { "number" }
+            ),
+            Some(serde_json::json!({ "minimum": min, "maximum": max })),
+        )),
+    }
+}
+
+pub fn boolean(obj: &JsValue, key: &str) -> Result<bool, ApiError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(false);
+    }
+    v.as_bool()
+        .ok_or_else(|| ApiError::invalid(key, format!("{key} must be true or false"), None))
+}
+
+pub fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, ApiError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|_| ApiError::invalid(key, format!("{key} must be a function"), None))
+}
+
+/// An `AbortSignal` (from any realm: checked by shape, not by class).
+pub fn signal(obj: &JsValue) -> Result<Option<AbortSignal>, ApiError> {
+    let v = get(obj, "signal");
+    if absent(&v) {
+        return Ok(None);
+    }
+    let looks_right = v.is_object()
+        && get(&v, "aborted").as_bool().is_some()
+        && get(&v, "addEventListener").is_function()
+        && get(&v, "removeEventListener").is_function();
+    if !looks_right {
+        return Err(ApiError::invalid(
+            "signal",
+            "signal must be an AbortSignal",
+            None,
+        ));
+    }
+    Ok(Some(v.unchecked_into()))
+}

@@ -1,0 +1,8 @@
+//! The JavaScript side: exports, `fetch`, timers and JS errors. No protocol logic lives here.
+
+mod abort;
+mod client;
+mod js_args;
+mod js_error;
+mod transport;
+mod typescript;

@@ -1,0 +1,215 @@
+//! One HTTP attempt through `fetch`: the global one (never `window.fetch`: Workers and Node
+//! have no `window`) or the caller's, called unbound. The attempt ends at its deadline or at
+//! the caller's abort, and the request is aborted with it.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
+
+use super::abort::{reason, Guard, Interrupt};
+use super::js_error::Failure;
+use crate::core::error::{ApiError, ErrorCode};
+use crate::core::response::Answer;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(input: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
+
+/// The API key; never printed.
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: String) -> Self {
+        ApiKey(key)
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+#[derive(Debug)]
+pub struct Transport {
+    pub base_url: String,
+    pub api_key: Option<ApiKey>,
+    pub fetch: Option<Function>,
+    pub timeout_ms: f64,
+}
+
+/// An answer read whole.
+pub struct Received {
+    pub status: u16,
+    pub body: String,
+    pub content_type: Option<String>,
+    pub request_id: Option<String>,
+    pub retry_after: Option<String>,
+}
+
+impl Received {
+    pub fn answer(&self) -> Answer<'_> {
+        Answer {
+            status: self.status,
+            body: &self.body,
+            content_type: self.content_type.as_deref(),
+            request_id: self.request_id.as_deref(),
+            retry_after: self.retry_after.as_deref(),
+            now_ms: js_sys::Date::now(),
+        }
+    }
+}
+
+fn network(message: String, cause: JsValue) -> Failure {
+    Failure {
+        error: ApiError::new(ErrorCode::Network, message),
+        job: None,
+        cause: Some(cause),
+    }
+}
+
+/// The text of a thrown JS value, for messages (never carries the key: the key is only
+/// ever in a request header).
+fn describe(e: &JsValue) -> String {
+    let msg = super::js_args::get(e, "message")
+        .as_string()
+        .or_else(|| e.as_string())
+        .unwrap_or_default();
+    let cause = super::js_args::get(&super::js_args::get(e, "cause"), "code").as_string();
+    match cause {
+        Some(c) if !msg.contains(&c) => format!("{msg} ({c})"),
+        _ => msg,
+    }
+}
+
+pub fn interrupted(
+    i: Interrupt,
+    signal: Option<&AbortSignal>,
+    what: &str,
+    timeout_ms: f64,
+) -> Failure {
+    match i {
+        Interrupt::Aborted => Failure {
+            error: ApiError::new(ErrorCode::Aborted, format!("{what} was aborted")),
+            job: None,
+            cause: reason(signal),
+        },
+        Interrupt::TimedOut => ApiError::new(
+            ErrorCode::Timeout,
+            format!("{what} took longer than {timeout_ms} ms"),
+        )
+        .into(),
+    }
+}
+
+impl Transport {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Received, Failure> {
+        let url = format!("{}{}", self.base_url, path);
+        let what = format!("{method} {path}");
+        let mut guard = Guard::new(signal, Some(self.timeout_ms));
+        if signal.is_some_and(|s| s.aborted()) {
+            return Err(interrupted(
+                Interrupt::Aborted,
+                signal,
+                &what,
+                self.timeout_ms,
+            ));
+        }
+        let js_err = |e: JsValue| {
+            network(
+                format!("could not prepare the request: {}", describe(&e)),
+                e,
+            )
+        };
+
+        let controller = AbortController::new().map_err(js_err)?;
+        let headers = Headers::new().map_err(js_err)?;
+        headers.set("accept", "application/json").map_err(js_err)?;
+        if let Some(key) = &self.api_key {
+            headers.set("x-api-key", &key.0).map_err(js_err)?;
+        }
+        if let Some(k) = idempotency_key {
+            headers.set("idempotency-key", k).map_err(js_err)?;
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(b) = body {
+            headers
+                .set("content-type", "application/json")
+                .map_err(js_err)?;
+            init.set_body(&JsValue::from_str(b));
+        }
+        init.set_headers(&headers);
+        init.set_signal(Some(&controller.signal()));
+
+        let started = match &self.fetch {
+            Some(f) => f
+                .call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)
+                .map(|p| Promise::resolve(&p)),
+            None => global_fetch(&url, &init),
+        };
+        let promise = started
+            .map_err(|e| network(format!("{what}: fetch could not start ({}); pass options.fetch if this runtime has none", describe(&e)), e))?;
+
+        let on_interrupt = |i: Interrupt| {
+            controller.abort();
+            interrupted(i, signal, &what, self.timeout_ms)
+        };
+        let response: Response = match guard.run(JsFuture::from(promise)).await {
+            Err(i) => return Err(on_interrupt(i)),
+            Ok(Err(e)) => return Err(network(format!("{what} failed: {}", describe(&e)), e)),
+            Ok(Ok(r)) => r.unchecked_into(),
+        };
+        let status = response.status();
+        let h = response.headers();
+        let header = |name: &str| h.get(name).ok().flatten();
+        let (content_type, request_id, retry_after) = (
+            header("content-type"),
+            header("x-request-id"),
+            header("retry-after"),
+        );
+        let text = match response.text() {
+            Ok(p) => p,
+            Err(e) => {
+                return Err(network(
+                    format!("{what}: the answer could not be read: {}", describe(&e)),
+                    e,
+                ))
+            }
+        };
+        let body = match guard.run(JsFuture::from(text)).await {
+            Err(i) => return Err(on_interrupt(i)),
+            Ok(Err(e)) => {
+                let mut f = network(
+                    format!(
+                        "{what}: the connection broke while reading the answer: {}",
+                        describe(&e)
+                    ),
+                    e,
+                );
+                f.error.status = Some(status);
+                f.error.request_id = request_id;
+                return Err(f);
+            }
+            Ok(Ok(t)) => t.as_string().unwrap_or_default(),
+        };
+        Ok(Received {
+            status,
+            body,
+            content_type,
+            request_id,
+            retry_after,
+        })
+    }
+}
