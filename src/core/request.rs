@@ -110,14 +110,16 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
             out.remove("reveParams");
         }
         Some(Value::Object(p)) => check_reve_params(p)?,
-        Some(v) => return Err(ApiError::invalid(
-            "reveParams",
-            format!(
+        Some(v) => {
+            return Err(ApiError::invalid(
+                "reveParams",
+                format!(
                 "reveParams must be an object like {{ aspect_ratio: \"16:9\", seed: 1 }}, got {}",
                 describe(v)
             ),
-            None,
-        )),
+                None,
+            ))
+        }
     }
 
     let camel = obj.get("webhookUrl").filter(|v| !v.is_null());

@@ -107,6 +107,7 @@ impl ReveClient {
         let max_retries =
             js_args::number(&o, "maxRetries", 0.0, f64::from(MAX_RETRIES_LIMIT), true)?;
         let timeout_ms = js_args::number(&o, "timeoutMs", 1.0, 3_600_000.0, false)?;
+        let expected = js_args::number(&o, "expectedDurationMs", 1.0, 86_400_000.0, false)?;
         let transport = Transport {
             base_url,
             api_key: api_key.map(ApiKey::new),
@@ -121,7 +122,12 @@ impl ReveClient {
             inner: Rc::new(Inner {
                 transport,
                 retry,
-                estimate: Cell::new(DurationEstimate::REVE),
+                estimate: Cell::new(expected.map_or(DurationEstimate::REVE, |mean_ms| {
+                    DurationEstimate {
+                        mean_ms,
+                        samples: 0,
+                    }
+                })),
                 bounds: Bounds::default(),
             }),
         })

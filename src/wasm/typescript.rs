@@ -98,6 +98,8 @@ export interface ReveClientOptions {
   maxRetries?: number;
   /** Time limit of one request attempt in ms (default 60000). */
   timeoutMs?: number;
+  /** Typical job duration in ms, to pace polling until the client has learned it (default 15000). */
+  expectedDurationMs?: number;
   /** A fetch to use instead of the global one; called unbound. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Allow `apiKey` in a browser page, where every visitor can read it. */

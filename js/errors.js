@@ -1,0 +1,33 @@
+/**
+ * The one error class of apiframe-reve. `code` says what happened; `retryable`, `status`,
+ * `requestId`, `details`, `jobId` and `job` say what to do next. Aborts have the name
+ * "AbortError" and the signal's reason as `cause`.
+ */
+export class ApiframeError extends Error {
+  constructor(message, props = {}) {
+    super(message, props.cause === undefined ? undefined : { cause: props.cause });
+    Object.defineProperty(this, "name", {
+      value: props.code === "aborted" ? "AbortError" : "ApiframeError",
+      configurable: true,
+      writable: true,
+    });
+    this.code = props.code ?? "server";
+    this.retryable = props.retryable === true;
+    for (const key of ["status", "requestId", "retryAfterMs", "details", "jobId", "job"]) {
+      if (props[key] !== undefined) this[key] = props[key];
+    }
+  }
+
+  toJSON() {
+    const out = { name: this.name, code: this.code, message: this.message, retryable: this.retryable };
+    for (const key of ["status", "requestId", "retryAfterMs", "details", "jobId"]) {
+      if (this[key] !== undefined) out[key] = this[key];
+    }
+    return out;
+  }
+}
+
+/** Called from WebAssembly to raise an ApiframeError. */
+export function createError(message, props) {
+  return new ApiframeError(message, props);
+}

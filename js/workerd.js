@@ -1,0 +1,9 @@
+// Cloudflare Workers (workerd): the runtime compiles the .wasm import ahead of time (wrangler
+// bundles it as a CompiledWasm module); instantiating it needs no fetch and no timer.
+import wasmModule from "./apiframe_reve_bg.wasm";
+import { initSync } from "./apiframe_reve.js";
+
+initSync({ module: wasmModule });
+
+export { ReveClient, imageUrls } from "./apiframe_reve.js";
+export { ApiframeError } from "./errors.js";

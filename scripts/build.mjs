@@ -1,0 +1,38 @@
+// npm run build: the npm package in dist/. wasm-pack compiles the crate and runs wasm-bindgen
+// (--target web); the npm package binaryen's wasm-opt shrinks the module (wasm-pack's own
+// download cannot run here and Debian's wasm-opt is too old); the per-runtime entries from js/
+// are copied beside it.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const wasm = join(dist, "apiframe_reve_bg.wasm");
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+const say = (msg) => console.log(`build: ${msg}`);
+
+const profile = process.argv.includes("--dev") ? "--dev" : "--release";
+rmSync(dist, { recursive: true, force: true });
+say(`wasm-pack build ${profile} --target web`);
+run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", "dist", "--out-name", "apiframe_reve", "--no-pack"]);
+rmSync(join(dist, ".gitignore"), { force: true });
+
+if (profile === "--release") {
+  const before = statSync(wasm).size;
+  say("wasm-opt -Oz (binaryen from npm)");
+  run(join(root, "node_modules", ".bin", "wasm-opt"), [
+    wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers",
+    "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
+    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+  ]);
+  say(`wasm ${before} -> ${statSync(wasm).size} bytes`);
+}
+
+for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
+
+const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+const js = gz("apiframe_reve.js") + gz("errors.js");
+say(`gzipped: wasm ${gz("apiframe_reve_bg.wasm")} B, glue+errors ${js} B, browser entry ${gz("browser.js")} B`);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what building and testing apiframe-reve needs, skipping what is already there.
+#   scripts/setup.sh            the build tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages)
+#   scripts/setup.sh --browser  also Debian's Chromium and ChromeDriver, for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Pinned versions. wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+WASM_PACK_VERSION=0.15.1
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "wasm32-unknown-unknown target: present"
+else
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+cargo_tool() { # binary crate version
+  local bin=$1 crate=$2 version=$3
+  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -q " $version\$"; then
+    say "$crate $version: present"
+  else
+    say "installing $crate $version from source (takes a few minutes once)"
+    cargo install "$crate" --version "$version" --locked --force
+  fi
+}
+cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
+
+if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  say "npm packages: present"
+else
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    say "chromium: present"
+  else
+    say "installing Debian's chromium and chromium-driver"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm test: every test. Rust unit and emulator tests natively; then the npm package is built,
+# packed, and installed into a scratch project, whose tests import it by name as a user would:
+# typings (tsc --strict), Node, headless Chromium (page and Web Worker), and workerd (miniflare).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+bash scripts/setup.sh --browser
+
+step "Rust: core unit and property tests, emulator tests over HTTP"
+cargo test --workspace --locked
+
+step "build the npm package (release wasm)"
+node scripts/build.mjs
+
+step "pack it and install the tarball into a scratch project"
+rm -rf test-output/consumer && mkdir -p test-output/consumer
+TARBALL=$(npm pack --silent --pack-destination test-output | tail -1)
+cp -r tests test-output/consumer/tests
+cat > test-output/consumer/package.json <<JSON
+{ "name": "consumer", "private": true, "type": "module" }
+JSON
+(cd test-output/consumer && npm install --no-audit --no-fund --silent "../$TARBALL")
+cargo build -p apiframe-emulator --locked --quiet
+
+step "typings: tsc --strict --noEmit"
+(cd test-output/consumer && "$ROOT/node_modules/.bin/tsc" -p tests/types/tsconfig.json)
+echo "typings: ok"
+
+step "JavaScript tests: package, Node, Chromium, workerd"
+export APIFRAME_EMULATOR="$ROOT/target/debug/apiframe-emulator"
+export TEST_OUTPUT="$ROOT/test-output"
+cd test-output/consumer
+node --test --test-reporter=spec tests/*.test.mjs

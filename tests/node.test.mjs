@@ -1,0 +1,390 @@
+// The client in Node, as a user drives it, against the emulator and its faults.
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ReveClient, ApiframeError, imageUrls } from "apiframe-reve";
+import { KEY, pngSize, startEmulator } from "./support/emulator.mjs";
+
+let emu;
+const JOB_MS = 400;
+const client = (opts = {}) =>
+  new ReveClient({ apiKey: KEY, baseUrl: emu.url, expectedDurationMs: JOB_MS, ...opts });
+
+/** Runs `fn`, which must reject with an ApiframeError; returns it. */
+async function failure(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    assert.ok(e instanceof ApiframeError, `not an ApiframeError: ${e}`);
+    assert.ok(e instanceof Error);
+    return e;
+  }
+  assert.fail("expected a rejection");
+}
+
+before(async () => { emu = await startEmulator(["--job-ms", String(JOB_MS)]); });
+after(() => emu.stop());
+beforeEach(() => emu.reset());
+
+describe("run and wait", () => {
+  test("run submits, follows progress, and resolves with the completed job and a true PNG", async () => {
+    const seen = [];
+    const job = await client().run(
+      { prompt: "A movie poster reading 'NIGHTFALL'", reveParams: { aspect_ratio: "2:3", seed: 11 } },
+      { onProgress: (j) => seen.push([j.status, j.progress]) },
+    );
+    assert.equal(job.status, "COMPLETED");
+    assert.equal(job.model, "reve-create");
+    assert.deepEqual(job.input.reveParams, { aspect_ratio: "2:3", seed: 11 });
+    assert.equal(seen.at(-1)[0], "COMPLETED");
+    const progress = seen.map(([, p]) => p ?? 0);
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "progress never goes back");
+    const [url] = imageUrls(job);
+    const res = await fetch(url);
+    const { width, height } = pngSize(await res.arrayBuffer());
+    assert.equal(width * 3, height * 2);
+  });
+
+  test("the same seed reproduces the same image", async () => {
+    const c = client();
+    const req = { prompt: "tea box JASMINE GOLD", reveParams: { seed: 5, aspect_ratio: "1:1" } };
+    const [a, b] = await Promise.all([c.run(req), c.run(req)]);
+    assert.notEqual(a.id, b.id);
+    const bytes = await Promise.all([a, b].map(async (j) => Buffer.from(await (await fetch(imageUrls(j)[0])).arrayBuffer())));
+    assert.ok(bytes[0].equals(bytes[1]));
+  });
+
+  test("generate then waitForJob, and getJob reads the same job", async () => {
+    const c = client();
+    const accepted = await c.generate({ prompt: "comic page" });
+    assert.equal(accepted.status, "QUEUED");
+    const done = await c.waitForJob(accepted.jobId);
+    assert.equal(done.id, accepted.jobId);
+    const again = await c.getJob(accepted.jobId);
+    assert.equal(again.status, "COMPLETED");
+    assert.deepEqual(imageUrls(again), imageUrls(done));
+  });
+
+  test("polling stays frugal: a few requests per job", async () => {
+    const c = client();
+    await c.run({ prompt: "warm-up" });
+    const before = (await emu.stats()).stats.jobRequests;
+    await c.run({ prompt: "measured" });
+    const polls = (await emu.stats()).stats.jobRequests - before;
+    assert.ok(polls >= 1 && polls <= 8, `${polls} polls`);
+  });
+
+  test("a FAILED job rejects job_failed with the job attached", async () => {
+    await emu.fault({ kind: "job_failed" });
+    const e = await failure(() => client().run({ prompt: "x" }));
+    assert.equal(e.code, "job_failed");
+    assert.equal(e.retryable, false);
+    assert.equal(e.job.status, "FAILED");
+    assert.equal(e.jobId, e.job.id);
+    assert.match(e.message, /failed/);
+  });
+
+  test("a CANCELLED job rejects job_cancelled with the job attached", async () => {
+    await emu.fault({ kind: "job_cancelled" });
+    const e = await failure(() => client().run({ prompt: "x" }));
+    assert.equal(e.code, "job_cancelled");
+    assert.equal(e.job.status, "CANCELLED");
+  });
+
+  test("waitForJob gives up at its timeout with the jobId; the job goes on", async () => {
+    const c = client();
+    const { jobId } = await c.generate({ prompt: "x" });
+    const e = await failure(() => c.waitForJob(jobId, { timeoutMs: 50 }));
+    assert.equal(e.code, "timeout");
+    assert.equal(e.jobId, jobId);
+    assert.equal((await c.waitForJob(jobId)).status, "COMPLETED");
+  });
+
+  test("a throwing onProgress does not stop the wait", async () => {
+    const job = await client().run({ prompt: "x" }, { onProgress: () => { throw new Error("user bug"); } });
+    assert.equal(job.status, "COMPLETED");
+  });
+});
+
+describe("validation before any request", () => {
+  const cases = [
+    [{}, "prompt"],
+    [{ prompt: "" }, "prompt"],
+    [{ prompt: "x".repeat(2001) }, "prompt"],
+    [{ prompt: 42 }, "prompt"],
+    [{ prompt: "x", model: "flux-pro" }, "model"],
+    [{ prompt: "x", reveParams: { aspect_ratio: "21:9" } }, "reveParams.aspect_ratio"],
+    [{ prompt: "x", reveParams: { seed: 1.5 } }, "reveParams.seed"],
+    [{ prompt: "x", reveParams: { seed: 2 ** 53 } }, "reveParams.seed"],
+    [{ prompt: "x", reveParams: { seed: "7" } }, "reveParams.seed"],
+    [{ prompt: "x", webhookUrl: "not-a-url" }, "webhookUrl"],
+    [{ prompt: "x", webhookEvents: [] }, "webhookEvents"],
+    [{ prompt: "x", webhookEvents: ["finished"] }, "webhookEvents"],
+    [{ prompt: "x", seed: 10n }, "request"],
+    ["a prompt", "request"],
+  ];
+  for (const [request, field] of cases) {
+    test(`${JSON.stringify(request, (_, v) => (typeof v === "bigint" ? `${v}n` : v)).slice(0, 60)} names ${field}`, async () => {
+      const e = await failure(() => client().generate(request));
+      assert.equal(e.code, "invalid_request");
+      assert.equal(e.details.field, field);
+      assert.equal(e.retryable, false);
+      assert.equal(e.status, undefined);
+      assert.ok(e.message.includes(field), e.message);
+    });
+  }
+
+  test("a bad aspect ratio lists the seven allowed ones", async () => {
+    const e = await failure(() => client().generate({ prompt: "x", reveParams: { aspect_ratio: "5:4" } }));
+    assert.deepEqual(e.details.allowed, ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"]);
+  });
+
+  test("nothing reached the service", async () => {
+    await failure(() => client().generate({ prompt: "" }));
+    await failure(() => client().run({ prompt: "x", reveParams: { aspect_ratio: "1:2" } }));
+    await failure(() => client().getJob("not-a-job-id"));
+    await failure(() => client().listJobs({ limit: 500 }));
+    await failure(() => client().listJobs({ status: "DONE" }));
+    await failure(() => client().generate({ prompt: "x" }, { idempotencyKey: "k".repeat(256) }));
+    const { stats } = await emu.stats();
+    assert.equal(stats.generateRequests + stats.jobRequests + stats.listRequests, 0);
+  });
+
+  test("webhook_url is accepted and sent as webhookUrl; undefined fields are left out", async () => {
+    const c = client();
+    const { jobId } = await c.generate({
+      prompt: "x",
+      webhook_url: "http://127.0.0.1:9/hook",
+      webhookEvents: ["completed"],
+      reveParams: { seed: undefined, aspect_ratio: "16:9" },
+    });
+    const job = await c.getJob(jobId);
+    assert.equal(job.input.webhookUrl, "http://127.0.0.1:9/hook");
+    assert.equal(job.input.webhook_url, undefined);
+    assert.deepEqual(job.input.reveParams, { aspect_ratio: "16:9" });
+    assert.equal(job.input.model, "reve-create");
+  });
+
+  test("unknown keys pass through, and the service's 400 comes back typed with its details", async () => {
+    const e = await failure(() => client().generate({ prompt: "x", negativePrompt: "blur" }));
+    assert.equal(e.code, "invalid_request");
+    assert.equal(e.status, 400);
+    assert.ok(e.details.negativePrompt, JSON.stringify(e.details));
+    assert.match(e.requestId, /^req_/);
+  });
+});
+
+describe("retries and idempotency", () => {
+  test("a lost submit answer is retried with the same key: exactly one job exists", async () => {
+    await emu.fault({ kind: "lost_response", route: "generate" });
+    const { jobId } = await client().generate({ prompt: "x" });
+    const { stats } = await emu.stats();
+    assert.equal(stats.generateRequests, 2);
+    assert.equal(stats.jobsCreated, 1);
+    assert.equal(stats.idempotentReplays, 1);
+    assert.equal((await client().getJob(jobId)).id, jobId);
+  });
+
+  test("a caller's idempotencyKey makes a repeated submission return the first job", async () => {
+    const c = client();
+    const a = await c.generate({ prompt: "x" }, { idempotencyKey: "order-1234" });
+    const b = await c.generate({ prompt: "x" }, { idempotencyKey: "order-1234" });
+    assert.equal(a.jobId, b.jobId);
+    assert.equal((await emu.stats()).stats.jobsCreated, 1);
+    const e = await failure(() => c.generate({ prompt: "other" }, { idempotencyKey: "order-1234" }));
+    assert.equal(e.code, "conflict");
+    assert.equal(e.status, 409);
+  });
+
+  test("429 waits Retry-After, then succeeds", async () => {
+    await emu.fault({ kind: "429", retryAfter: 1, route: "job" });
+    const c = client();
+    const { jobId } = await c.generate({ prompt: "x" });
+    const t = performance.now();
+    await c.getJob(jobId);
+    assert.ok(performance.now() - t >= 900, "waited for Retry-After");
+  });
+
+  test("5xx beyond maxRetries rejects server, retryable, with status and request id", async () => {
+    await emu.fault({ kind: "503", count: 3, route: "list" });
+    const e = await failure(() => client({ maxRetries: 2 }).listJobs());
+    assert.equal(e.code, "server");
+    assert.equal(e.status, 503);
+    assert.equal(e.retryable, true);
+    assert.match(e.requestId, /^req_/);
+    assert.equal((await emu.stats()).stats.listRequests, 3);
+  });
+
+  test("5xx within maxRetries is invisible to the caller", async () => {
+    await emu.fault({ kind: "500", count: 2, route: "list" });
+    const list = await client({ maxRetries: 2 }).listJobs();
+    assert.deepEqual(list.jobs, []);
+  });
+
+  test("4xx other than 408 and 429 are never retried", async () => {
+    const e = await failure(() => client({ apiKey: "afk_wrong" }).listJobs());
+    assert.equal(e.code, "authentication");
+    assert.equal(e.status, 401);
+    assert.equal((await emu.stats()).stats.listRequests, 1);
+  });
+
+  test("an HTML error page and malformed JSON become typed server errors", async () => {
+    await emu.fault({ kind: "html", route: "list" });
+    let e = await failure(() => client({ maxRetries: 0 }).listJobs());
+    assert.equal(e.code, "server");
+    assert.equal(e.status, 502);
+    assert.match(e.message, /text\/html/);
+    await emu.fault({ kind: "malformed", route: "list" });
+    e = await failure(() => client({ maxRetries: 0 }).listJobs());
+    assert.equal(e.code, "server");
+    assert.match(e.message, /not valid JSON/);
+  });
+
+  test("a reset connection is a retryable network error", async () => {
+    await emu.fault({ kind: "reset", route: "list" });
+    const e = await failure(() => client({ maxRetries: 0 }).listJobs());
+    assert.equal(e.code, "network");
+    assert.equal(e.retryable, true);
+  });
+
+  test("a slow answer beyond timeoutMs rejects timeout", async () => {
+    await emu.fault({ kind: "slow", delayMs: 2000, route: "list" });
+    const e = await failure(() => client({ timeoutMs: 150, maxRetries: 0 }).listJobs());
+    assert.equal(e.code, "timeout");
+  });
+
+  test("an empty account rejects insufficient_credits with the counts", async () => {
+    await emu.control("keys", { key: KEY, credits: 1 });
+    const e = await failure(() => client().generate({ prompt: "x" }));
+    assert.equal(e.code, "insufficient_credits");
+    assert.equal(e.status, 402);
+    assert.deepEqual(e.details, { creditsRequired: 4, creditsAvailable: 1 });
+  });
+});
+
+describe("aborts", () => {
+  const quickly = async (promise, reason) => {
+    const t = performance.now();
+    const e = await failure(() => promise);
+    return { e, ms: performance.now() - t, reason };
+  };
+
+  test("an already-aborted signal rejects before any request", async () => {
+    const reason = new Error("user left");
+    const e = await failure(() => client().generate({ prompt: "x" }, { signal: AbortSignal.abort(reason) }));
+    assert.equal(e.name, "AbortError");
+    assert.equal(e.code, "aborted");
+    assert.equal(e.cause, reason);
+    assert.equal((await emu.stats()).stats.generateRequests, 0);
+  });
+
+  test("abort during a request, a backoff sleep and a poll sleep each reject at once", async () => {
+    const c = client();
+    await emu.fault({ kind: "slow", delayMs: 5000, route: "list" });
+    let ac = new AbortController();
+    let p = c.listJobs({}, { signal: ac.signal });
+    setTimeout(() => ac.abort("during request"), 100);
+    let r = await quickly(p);
+    assert.equal(r.e.code, "aborted");
+    assert.equal(r.e.cause, "during request");
+    assert.ok(r.ms < 1000, `${r.ms} ms`);
+
+    await emu.fault({ kind: "429", retryAfter: 30, route: "list" });
+    ac = new AbortController();
+    p = c.listJobs({}, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    r = await quickly(p);
+    assert.equal(r.e.code, "aborted");
+    assert.ok(r.ms < 1500, `${r.ms} ms`);
+
+    const slow = new ReveClient({ apiKey: KEY, baseUrl: emu.url, expectedDurationMs: 60_000 });
+    ac = new AbortController();
+    p = slow.run({ prompt: "x" }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 300);
+    r = await quickly(p);
+    assert.equal(r.e.code, "aborted");
+    assert.match(r.e.jobId, /^[0-9a-f-]{36}$/, "run keeps the jobId of the billed job");
+    assert.ok(r.ms < 1500, `${r.ms} ms`);
+  });
+});
+
+describe("client set-up", () => {
+  test("bad options name the option", () => {
+    const bad = [
+      [{}, "apiKey"],
+      [{ apiKey: KEY, baseUrl: "api.apiframe.ai" }, "baseUrl"],
+      [{ apiKey: KEY, maxRetries: 11 }, "maxRetries"],
+      [{ apiKey: KEY, maxRetries: 1.5 }, "maxRetries"],
+      [{ apiKey: KEY, timeoutMs: -1 }, "timeoutMs"],
+      [{ apiKey: KEY, fetch: "yes" }, "fetch"],
+      [{ apiKey: 7 }, "apiKey"],
+    ];
+    for (const [opts, field] of bad) {
+      assert.throws(() => new ReveClient(opts), (e) => e instanceof ApiframeError && e.details.field === field, field);
+    }
+  });
+
+  test("a caller's fetch is used, called unbound", async () => {
+    const calls = [];
+    const myFetch = function (url, init) {
+      calls.push({ url, self: this, method: init.method });
+      return fetch(url, init);
+    };
+    const c = new ReveClient({ apiKey: KEY, baseUrl: `${emu.url}/`, fetch: myFetch });
+    await c.listJobs({ limit: 5 });
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].self, undefined);
+    assert.equal(calls[0].url, `${emu.url}/v2/jobs?limit=5`);
+  });
+
+  test("the key goes only to baseUrl, in X-API-Key", async () => {
+    const seen = [];
+    const c = new ReveClient({
+      apiKey: KEY,
+      baseUrl: emu.url,
+      fetch: (url, init) => { seen.push([url, new Headers(init.headers).get("x-api-key")]); return fetch(url, init); },
+    });
+    await c.run({ prompt: "x" });
+    assert.ok(seen.length >= 2);
+    for (const [url, key] of seen) {
+      assert.ok(url.startsWith(emu.url), url);
+      assert.equal(key, KEY);
+    }
+  });
+
+  test("no error shows the API key", async () => {
+    const secret = "afk_secret_never_shown_123";
+    await emu.control("keys", { key: secret, credits: 0 });
+    const c = new ReveClient({ apiKey: secret, baseUrl: emu.url, maxRetries: 0 });
+    const errors = [
+      await failure(() => c.generate({ prompt: "x" })),
+      await failure(() => c.generate({ prompt: "" })),
+      await failure(() => new ReveClient({ apiKey: secret, baseUrl: "http://127.0.0.1:9", maxRetries: 0 }).listJobs()),
+    ];
+    for (const e of errors) {
+      const text = [e.message, String(e), JSON.stringify(e), e.stack, JSON.stringify(e.details)].join("\n");
+      assert.ok(!text.includes(secret), text);
+    }
+  });
+
+  test("listJobs pages through every job with the cursor", async () => {
+    const c = client();
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await c.generate({ prompt: `p${i}` })).jobId);
+    const listed = [];
+    let cursor;
+    do {
+      const page = await c.listJobs({ limit: 2, cursor });
+      listed.push(...page.jobs.map((j) => j.id));
+      cursor = page.hasMore ? page.nextCursor : undefined;
+    } while (cursor);
+    assert.deepEqual(listed, ids.reverse());
+  });
+
+  test("imageUrls reads every documented result shape", () => {
+    assert.deepEqual(imageUrls({ result: { images: ["a", "b"] } }), ["a", "b"]);
+    assert.deepEqual(imageUrls({ result: "u" }), ["u"]);
+    assert.deepEqual(imageUrls({ result: ["u", "v"] }), ["u", "v"]);
+    assert.deepEqual(imageUrls({ result: null }), []);
+    assert.deepEqual(imageUrls(undefined), []);
+  });
+});

@@ -1,0 +1,36 @@
+// The installed package itself: what the tarball holds and how runtimes resolve it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const pkgDir = dirname(require.resolve("apiframe-reve/package.json"));
+const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+
+test("the package resolves from node_modules, not from the source tree", () => {
+  assert.match(pkgDir, /test-output\/consumer\/node_modules\/apiframe-reve$/);
+});
+
+test("exports name an entry for every runtime and the typings first", () => {
+  const entry = manifest.exports["."];
+  assert.deepEqual(Object.keys(entry), ["types", "workerd", "deno", "node", "browser", "default"]);
+  for (const file of Object.values(entry)) assert.ok(readdirSync(join(pkgDir, "dist")).includes(file.replace("./dist/", "")), file);
+});
+
+test("the tarball ships the built files and nothing of the source tree", () => {
+  const files = readdirSync(pkgDir).sort();
+  assert.deepEqual(files, ["dist", "package.json"].concat(files.filter((f) => /^(README|LICENSE)/i.test(f))).sort());
+  const dist = readdirSync(join(pkgDir, "dist"));
+  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve.js", "errors.js", "index.d.ts", "node.js", "browser.js", "workerd.js", "deno.js"]) {
+    assert.ok(dist.includes(f), f);
+  }
+});
+
+test("the shipped wasm is optimised: no names section, no debug info", () => {
+  const wasm = readFileSync(join(pkgDir, "dist", "apiframe_reve_bg.wasm"));
+  const text = wasm.toString("latin1");
+  assert.ok(!text.includes(".debug_info"), "debug sections present");
+  assert.ok(!text.includes("producers"), "producers section present");
+});

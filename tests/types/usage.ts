@@ -1,0 +1,79 @@
+// Compiled with `tsc --strict --noEmit` against the installed package: the API as users
+// write it must type-check, and every `@ts-expect-error` line must really be an error.
+import {
+  ApiframeError,
+  ReveClient,
+  imageUrls,
+  type AspectRatio,
+  type ErrorCode,
+  type GenerateRequest,
+  type Job,
+  type JobAccepted,
+  type JobList,
+  type JobStatus,
+} from "apiframe-reve";
+
+const client = new ReveClient({ apiKey: "afk_x", baseUrl: "https://my.site/api/reve", maxRetries: 3, timeoutMs: 30_000 });
+new ReveClient({ baseUrl: "https://my.site/api/reve", fetch: (url, init) => fetch(url, init) });
+
+async function usage(signal: AbortSignal): Promise<string[]> {
+  const request: GenerateRequest = {
+    prompt: "A movie poster reading 'NIGHTFALL'",
+    model: "reve-create",
+    reveParams: { aspect_ratio: "16:9", seed: 1, version: "latest" },
+    webhookUrl: "https://my.site/hooks/reve",
+    webhookEvents: ["completed", "failed"],
+  };
+  const accepted: JobAccepted = await client.generate(request, { idempotencyKey: "order-1", signal });
+  const id: string = accepted.jobId;
+  const job: Job = await client.getJob(id, { signal });
+  const progress: number | null = job.progress;
+  const status: JobStatus = job.status;
+  const list: JobList = await client.listJobs({ status: "COMPLETED", limit: 10, cursor: undefined, scope: "user" });
+  const next: string | null = list.nextCursor;
+  const done: Job = await client.waitForJob(id, { timeoutMs: 60_000, onProgress: (j: Job) => void j.progress, signal });
+  const again: Job = await client.run({ prompt: "x", webhook_url: "https://a.b/h" }, { idempotencyKey: "k", onProgress: () => {} });
+  const ratio: AspectRatio = "9:16";
+  void [progress, status, next, done, again, ratio];
+  return imageUrls(job);
+}
+
+async function errors(): Promise<void> {
+  try {
+    await client.run({ prompt: "x" });
+  } catch (e) {
+    if (e instanceof ApiframeError) {
+      const code: ErrorCode = e.code;
+      const retry: boolean = e.retryable;
+      const status: number | undefined = e.status;
+      const jobId: string | undefined = e.jobId;
+      const job: Job | undefined = e.job;
+      const name: "ApiframeError" | "AbortError" = e.name;
+      void [code, retry, status, jobId, job, name, e.requestId, e.details, e.message, e.toJSON()];
+    }
+  }
+}
+
+function misuse(): void {
+  // @ts-expect-error prompt is required
+  void client.generate({ reveParams: { seed: 1 } });
+  // @ts-expect-error not one of the 7 ratios
+  void client.generate({ prompt: "x", reveParams: { aspect_ratio: "21:9" } });
+  // @ts-expect-error seed is a number
+  void client.generate({ prompt: "x", reveParams: { seed: "1" } });
+  // @ts-expect-error model is always reve-create
+  void client.generate({ prompt: "x", model: "flux-pro" });
+  // @ts-expect-error not a webhook event
+  void client.generate({ prompt: "x", webhookEvents: ["done"] });
+  // @ts-expect-error a typo of an option
+  new ReveClient({ apiKey: "k", baseURL: "https://x" });
+  // @ts-expect-error not a job status
+  void client.listJobs({ status: "DONE" });
+  // @ts-expect-error jobs are returned in a Promise
+  const job: Job = client.getJob("id");
+  // @ts-expect-error not an error code
+  const code: ErrorCode = "oops";
+  void [job, code];
+}
+
+void [usage, errors, misuse];
