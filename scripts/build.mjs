@@ -3,7 +3,7 @@
 // download cannot run here and Debian's wasm-opt is too old); the per-runtime entries from js/
 // are copied beside it.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -30,6 +30,21 @@ if (profile === "--release") {
   ]);
   say(`wasm ${before} -> ${statSync(wasm).size} bytes`);
 }
+
+// wasm-bindgen marks a parameter with an explicit TypeScript type as required, and declares
+// [Symbol.dispose], which type-checks only with lib esnext. Trailing option objects become
+// optional; the dispose method stays in the JS but leaves the typings. Each rewrite must
+// apply, so a change in wasm-bindgen's output fails the build instead of slipping through.
+const dts = join(dist, "apiframe_reve.d.ts");
+let types = readFileSync(dts, "utf8");
+const rewrite = (pattern, replacement, expected) => {
+  const count = (types.match(pattern) ?? []).length;
+  if (count !== expected) throw new Error(`typings: ${pattern} matched ${count} times, expected ${expected}`);
+  types = types.replace(pattern, replacement);
+};
+rewrite(/\b(options|params): (\w+Options|ListJobsParams)([,)])/g, "$1?: $2$3", 7);
+rewrite(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "", 1);
+writeFileSync(dts, types);
 
 for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
 

@@ -119,7 +119,7 @@ describe("validation before any request", () => {
     [{ prompt: "x", webhookUrl: "not-a-url" }, "webhookUrl"],
     [{ prompt: "x", webhookEvents: [] }, "webhookEvents"],
     [{ prompt: "x", webhookEvents: ["finished"] }, "webhookEvents"],
-    [{ prompt: "x", seed: 10n }, "request"],
+    [{ prompt: "x", reveParams: { seed: 10n } }, "request"],
     ["a prompt", "request"],
   ];
   for (const [request, field] of cases) {

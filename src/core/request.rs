@@ -13,6 +13,8 @@ pub const WEBHOOK_EVENTS: [&str; 3] = ["progress", "completed", "failed"];
 /// 2^53 - 1: larger integers do not survive JSON in JavaScript.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+/// The `reveParams` keys the service documents; `null` in one of them means "not set".
+const REVE_PARAMS: [&str; 3] = ["aspect_ratio", "seed", "version"];
 
 fn describe(v: &Value) -> String {
     match v {
@@ -109,7 +111,15 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
         None | Some(Value::Null) => {
             out.remove("reveParams");
         }
-        Some(Value::Object(p)) => check_reve_params(p)?,
+        Some(Value::Object(p)) => {
+            check_reve_params(p)?;
+            let set: Map<String, Value> = p
+                .iter()
+                .filter(|(k, v)| !(v.is_null() && REVE_PARAMS.contains(&k.as_str())))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            out.insert("reveParams".into(), Value::Object(set));
+        }
         Some(v) => {
             return Err(ApiError::invalid(
                 "reveParams",
@@ -203,7 +213,7 @@ fn check_reve_params(p: &Map<String, Value>) -> Result<(), ApiError> {
             ));
         }
     }
-    if let Some(v) = p.get("seed") {
+    if let Some(v) = p.get("seed").filter(|v| !v.is_null()) {
         let ok = v
             .as_i64()
             .is_some_and(|i| (i as f64).abs() <= MAX_SAFE_INTEGER)
@@ -346,6 +356,19 @@ mod tests {
         ] {
             assert_eq!(field_of(v.clone()), f, "{v}");
         }
+    }
+
+    #[test]
+    fn null_means_not_set_for_known_optional_fields() {
+        let out = prepare_generate(&json!({
+            "prompt": "x", "model": null, "webhookUrl": null, "webhookEvents": null,
+            "reveParams": {"seed": null, "aspect_ratio": "1:1", "version": null, "future": null}
+        }))
+        .unwrap();
+        assert_eq!(
+            out,
+            json!({"prompt": "x", "model": "reve-create", "reveParams": {"aspect_ratio": "1:1", "future": null}})
+        );
     }
 
     #[test]

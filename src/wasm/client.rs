@@ -151,7 +151,7 @@ impl ReveClient {
     #[wasm_bindgen(js_name = getJob, unchecked_return_type = "Promise<Job>")]
     pub fn get_job(
         &self,
-        #[wasm_bindgen(js_name = jobId)] job_id: JsValue,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
@@ -206,7 +206,7 @@ impl ReveClient {
     #[wasm_bindgen(js_name = waitForJob, unchecked_return_type = "Promise<Job>")]
     pub fn wait_for_job(
         &self,
-        #[wasm_bindgen(js_name = jobId)] job_id: JsValue,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
@@ -260,14 +260,26 @@ impl Inner {
         o: &JsValue,
     ) -> Result<(Snapshot, JsValue), Failure> {
         js_args::check_object(o, "options")?;
-        let plain: serde_json::Value =
-            serde_wasm_bindgen::from_value(request.clone()).map_err(|_| {
-                ApiError::invalid(
+        // JSON's own rules, as `fetch` + `JSON.stringify` would apply them: undefined fields
+        // are left out, toJSON is honoured, BigInt and cycles are refused.
+        let text = js_sys::JSON::stringify(request).map_err(|e| {
+            let why = js_args::get(&e, "message").as_string().unwrap_or_default();
+            ApiError::invalid(
                 "request",
-                "the request must be plain JSON data (strings, numbers, booleans, arrays, objects)",
+                format!("the request cannot be sent as JSON: {why}"),
                 None,
             )
-            })?;
+        })?;
+        let plain: serde_json::Value = match text.as_string() {
+            Some(t) => serde_json::from_str(&t).map_err(|e| {
+                ApiError::invalid(
+                    "request",
+                    format!("the request cannot be sent as JSON: {e}"),
+                    None,
+                )
+            })?,
+            None => serde_json::Value::Null,
+        };
         let body = prepare_generate(&plain)?.to_string();
         let key = match js_args::string(o, "idempotencyKey")? {
             Some(k) => {
