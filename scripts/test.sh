@@ -33,4 +33,4 @@ step "JavaScript tests: package, Node, Chromium, workerd"
 export APIFRAME_EMULATOR="$ROOT/target/debug/apiframe-emulator"
 export TEST_OUTPUT="$ROOT/test-output"
 cd test-output/consumer
-node --test --test-reporter=spec tests/*.test.mjs
+node --test --test-reporter=spec --test-timeout=180000 tests/*.test.mjs

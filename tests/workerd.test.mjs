@@ -1,0 +1,58 @@
+// The package inside workerd (Cloudflare Workers' runtime) through miniflare.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { KEY, startEmulator } from "./support/emulator.mjs";
+import { startWorker } from "./support/workerd.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+let emu, worker;
+
+before(async () => {
+  emu = await startEmulator(["--job-ms", "400"]);
+  worker = await startWorker(join(here, "workerd", "worker.mjs"), { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url });
+});
+after(async () => {
+  await worker?.stop();
+  await emu?.stop();
+});
+
+test("the workerd entry was picked and its .wasm import became a compiled module", () => {
+  assert.deepEqual(worker.wasmImports, ["./apiframe_reve_bg.wasm"]);
+});
+
+test("a Worker runs a job to completion", async () => {
+  const res = await worker.fetch("/run");
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.equal(body.status, "COMPLETED");
+  assert.equal(body.statuses.at(-1), "COMPLETED");
+  assert.match(body.urls[0], /\/files\/[0-9a-f-]{36}\.png$/);
+});
+
+test("bad input is a typed ApiframeError inside the Worker, and nothing is sent", async () => {
+  const before = (await emu.stats()).stats.generateRequests;
+  const body = await (await worker.fetch("/invalid")).json();
+  assert.equal(body.isApiframeError, true);
+  assert.equal(body.code, "invalid_request");
+  assert.equal(body.field, "webhookEvents");
+  assert.equal((await emu.stats()).stats.generateRequests, before);
+});
+
+test("retries work with workerd's timers, and the instance survives errors", async () => {
+  await emu.fault({ kind: "503", count: 2, route: "list" });
+  const res = await worker.fetch("/list");
+  assert.equal(res.status, 200);
+  await emu.fault({ kind: "malformed", count: 3, route: "list" });
+  const failed = await (await worker.fetch("/list")).json();
+  assert.equal(failed.code, "server");
+  assert.equal((await worker.fetch("/list")).status, 200, "the next call in the same isolate works");
+});
+
+test("an abort inside the Worker rejects AbortError with the jobId", async () => {
+  const body = await (await worker.fetch("/abort")).json();
+  assert.equal(body.name, "AbortError");
+  assert.equal(body.code, "aborted");
+  assert.match(body.jobId, /^[0-9a-f-]{36}$/);
+});
