@@ -5,16 +5,12 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./support/chromium.mjs";
 import { KEY, startEmulator } from "./support/emulator.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const consumer = join(here, "..");
 const shots = join(process.env.TEST_OUTPUT ?? join(consumer, ".."), "screenshots");
-export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 
 let api, site, browser, page;
 
@@ -22,7 +18,7 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   api = await startEmulator(["--job-ms", "400"]);
   site = await startEmulator(["--www", join(here, "browser"), "--mount", `pkg=${join(consumer, "node_modules", "apiframe-reve")}`]);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on("pageerror", (e) => console.error("page error:", e));
   await page.goto(`${site.url}/index.html`);
