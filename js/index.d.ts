@@ -1,5 +1,5 @@
 // Typings of every entry of apiframe-reve (browser, Web Worker, Node, Deno, workerd).
-export { ReveClient, imageUrls } from "./apiframe_reve.js";
+export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
 export type {
   AspectRatio,
   ErrorCode,
@@ -10,11 +10,14 @@ export type {
   JobList,
   JobStatus,
   ListJobsParams,
+  ProxyOptions,
   RequestOptions,
   ReveClientOptions,
   ReveParams,
   RunOptions,
   WaitOptions,
   WebhookEvent,
+  WebhookInput,
+  WebhookPayload,
 } from "./apiframe_reve.js";
 export { ApiframeError } from "./errors.js";

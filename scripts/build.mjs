@@ -42,7 +42,7 @@ const rewrite = (pattern, replacement, expected) => {
   if (count !== expected) throw new Error(`typings: ${pattern} matched ${count} times, expected ${expected}`);
   types = types.replace(pattern, replacement);
 };
-rewrite(/\b(options|params): (\w+Options|ListJobsParams)([,)])/g, "$1?: $2$3", 7);
+rewrite(/\b(options|params): (ReveClientOptions|GenerateOptions|RequestOptions|WaitOptions|RunOptions|ListJobsParams)([,)])/g, "$1?: $2$3", 7);
 rewrite(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "", 1);
 writeFileSync(dts, types);
 

@@ -1,5 +1,6 @@
 // npm start: builds what is missing, then serves the demo page and the local Apiframe
-// emulator on one address, with no API key needed.
+// emulator on one address (no API key needed), and the example edge proxy (examples/worker,
+// in workerd through miniflare) on the next port, keeping the emulator's key off the page.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -7,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
-const port = process.env.PORT ?? "8787";
+const port = Number(process.env.PORT ?? 8787);
 
 run("bash", ["scripts/setup.sh"]);
 console.log("start: building the emulator");
@@ -16,14 +17,30 @@ if (!existsSync(join(root, "dist", "browser.js")) || process.argv.includes("--re
 
 const emulator = spawn(
   join(root, "target", "debug", "apiframe-emulator"),
-  ["--port", port, "--www", join(root, "www"), "--mount", `dist=${join(root, "dist")}`, ...process.argv.slice(2).filter((a) => a !== "--rebuild")],
+  ["--port", String(port), "--www", join(root, "www"), "--mount", `dist=${join(root, "dist")}`, ...process.argv.slice(2).filter((a) => a !== "--rebuild")],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
-emulator.stdout.on("data", (chunk) => {
-  for (const line of String(chunk).split("\n").filter(Boolean)) {
-    const url = line.replace(/^listening on /, "");
-    console.log(`\n  Demo:     ${url}/\n  API:      ${url}/v2/... (key afk_local_dev)\n  Stop:     Ctrl-C\n`);
-  }
+let proxy;
+emulator.stdout.once("data", async (chunk) => {
+  const url = String(chunk).trim().replace(/^listening on /, "");
+  const { startWorker } = await import("../tests/support/workerd.mjs");
+  proxy = await startWorker(join(root, "examples", "worker", "src", "index.js"), {
+    port: port + 1,
+    kvNamespaces: ["JOBS"],
+    alias: { "apiframe-reve": join(root, "dist", "workerd.js") },
+    bindings: {
+      APIFRAME_API_KEY: "afk_local_dev",
+      APIFRAME_BASE_URL: url,
+      ALLOW_ANONYMOUS: "true",
+      ALLOWED_ORIGINS: `${url},http://localhost:${port}`,
+    },
+  });
+  console.log(`\n  Demo:     ${url}/\n  API:      ${url}/v2/... (key afk_local_dev)\n  Proxy:    ${proxy.url}/api/reve (examples/worker in workerd; pick "through a proxy" in the page)\n  Stop:     Ctrl-C\n`);
 });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => emulator.kill("SIGTERM"));
-emulator.on("exit", (code) => process.exit(code ?? 0));
+const stop = async (code) => {
+  await proxy?.stop().catch(() => {});
+  emulator.kill("SIGTERM");
+  process.exit(code);
+};
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => stop(0));
+emulator.on("exit", (code) => stop(code ?? 0));

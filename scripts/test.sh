@@ -19,6 +19,7 @@ step "pack it and install the tarball into a scratch project"
 rm -rf test-output/consumer && mkdir -p test-output/consumer
 TARBALL=$(npm pack --silent --pack-destination test-output | tail -1)
 cp -r tests test-output/consumer/tests
+cp -r examples test-output/consumer/examples
 cat > test-output/consumer/package.json <<JSON
 { "name": "consumer", "private": true, "type": "module" }
 JSON

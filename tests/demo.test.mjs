@@ -7,7 +7,8 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./support/chromium.mjs";
-import { startEmulator } from "./support/emulator.mjs";
+import { KEY, startEmulator } from "./support/emulator.mjs";
+import { startWorker } from "./support/workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const consumer = join(here, "..");
@@ -139,4 +140,30 @@ test("works by keyboard and on a phone screen", async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
   await page.screenshot({ path: join(shots, "demo-phone.png"), fullPage: true });
+});
+
+test("through the proxy: the page holds no key and still generates", async () => {
+  const proxy = await startWorker(join(consumer, "examples", "worker", "src", "index.js"), {
+    port: 0,
+    kvNamespaces: ["JOBS"],
+    bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url, ALLOW_ANONYMOUS: "true", ALLOWED_ORIGINS: emu.url },
+  });
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const sentKeys = [];
+    page.on("request", (r) => { if (r.url().startsWith(proxy.url)) sentKeys.push(r.headers()["x-api-key"] ?? null); });
+    await page.locator("#connection summary").click();
+    await page.getByLabel("Through a proxy that keeps the key").check();
+    await page.fill("#proxy-url", `${proxy.url}/api/reve`);
+    await page.dispatchEvent("#proxy-url", "change");
+    assert.match(await page.textContent("#connection-label"), /proxy/);
+    await page.fill("#prompt", "An interior comp of a modern living room");
+    await page.getByRole("button", { name: "Generate" }).click();
+    await page.waitForFunction(() => document.getElementById("job-status").textContent === "COMPLETED" && !document.getElementById("generate").disabled, null, { timeout: 20000 });
+    assert.ok(sentKeys.length >= 2, "the page talked to the proxy");
+    assert.ok(sentKeys.every((k) => k === null), "no key left the page");
+    await page.screenshot({ path: join(shots, "demo-proxy.png") });
+  } finally {
+    await proxy.stop();
+  }
 });

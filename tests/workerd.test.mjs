@@ -11,7 +11,7 @@ let emu, worker;
 
 before(async () => {
   emu = await startEmulator(["--job-ms", "400"]);
-  worker = await startWorker(join(here, "workerd", "worker.mjs"), { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url });
+  worker = await startWorker(join(here, "workerd", "worker.mjs"), { bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url } });
 });
 after(async () => {
   await worker?.stop();

@@ -52,6 +52,10 @@ function loadConnection() {
     if (saved?.mode === "proxy") document.querySelector("input[name=mode][value=proxy]").checked = true;
     if (saved?.proxyUrl) $("proxy-url").value = saved.proxyUrl;
   } catch { /* a bad saved value means defaults */ }
+  // `npm start` runs the example proxy on the port after the page's.
+  if (!$("proxy-url").value && location.port) {
+    $("proxy-url").value = `${location.protocol}//${location.hostname}:${Number(location.port) + 1}/api/reve`;
+  }
   const fromQuery = new URLSearchParams(location.search).get("proxy");
   if (fromQuery) {
     document.querySelector("input[name=mode][value=proxy]").checked = true;

@@ -103,7 +103,7 @@ async fn faults(State(emu): State<Arc<Emulator>>, req: Request, next: Next) -> R
             Route::Generate => st.stats.generate_requests += 1,
             Route::Job => st.stats.job_requests += 1,
             Route::List => st.stats.list_requests += 1,
-            Route::Any => {}
+            Route::Any => st.stats.other_requests += 1,
         }
         st.faults.take_for_request(route)
     };

@@ -39,6 +39,8 @@ pub struct Stats {
     pub generate_requests: u64,
     pub job_requests: u64,
     pub list_requests: u64,
+    /// Any other `/v2/...` request (unknown routes and methods).
+    pub other_requests: u64,
     pub jobs_created: u64,
     pub idempotent_replays: u64,
 }

@@ -4,8 +4,10 @@
 pub mod error;
 pub mod job;
 pub mod poll_schedule;
+pub mod proxy;
 pub mod request;
 pub mod response;
 pub mod retry;
 pub mod retry_after;
 pub mod routes;
+pub mod webhook;

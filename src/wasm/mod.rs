@@ -4,5 +4,7 @@ mod abort;
 mod client;
 mod js_args;
 mod js_error;
+mod proxy;
 mod transport;
 mod typescript;
+mod webhook;

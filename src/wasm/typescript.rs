@@ -130,4 +130,44 @@ export interface WaitOptions extends RequestOptions {
 export interface RunOptions extends WaitOptions {
   idempotencyKey?: string;
 }
+
+/** Settings of `createProxyHandler`. */
+export interface ProxyOptions {
+  /** Your Apiframe key: added to every forwarded request, never sent to browsers. */
+  apiKey: string;
+  /** The service; default https://api.apiframe.ai. */
+  upstream?: string;
+  /** Where the proxy is mounted, e.g. "/api/reve"; default the root. */
+  prefix?: string;
+  /** Decides who may call: return (or resolve) true to let the request through. */
+  authorize?: (request: Request) => boolean | Promise<boolean>;
+  /** Let every request through. Without it or `authorize`, every request is refused 401. */
+  allowAnonymous?: boolean;
+  /** Models that may be submitted; default ["reve-create"]. */
+  allowModels?: string[];
+  /** A stricter prompt limit than the service's 2000. */
+  maxPromptLength?: number;
+  /** Largest submission body in bytes; default 16384. */
+  maxBodyBytes?: number;
+  /** Origins allowed to call from browsers ("*" for any); default none (same origin only). */
+  cors?: { origins: string[] } | string[];
+  /** A fetch for the upstream instead of the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/** What `verifyWebhook` and `parseWebhook` check. */
+export interface WebhookInput {
+  /** The API key the job was submitted with. */
+  apiKey: string;
+  /** The raw request body, exactly as received: `await request.text()` or its bytes. */
+  body: string | ArrayBuffer | Uint8Array;
+  /** The `X-Webhook-Signature` header: `sha256=<hex>` or bare hex. */
+  signature: string | null | undefined;
+}
+
+/** A job event the service POSTs to `webhookUrl`. Duplicates and reordering happen. */
+export type WebhookPayload =
+  | { event: "progress"; jobId: string; status: "PROCESSING"; progress: number; model: string }
+  | { event: "completed"; jobId: string; status: "COMPLETED"; progress: number; result: unknown; model: string; creditCost: number; completedAt: string }
+  | { event: "failed"; jobId: string; status: "FAILED" | "CANCELLED"; error: string; model: string };
 "#;

@@ -6,7 +6,12 @@ import { createRequire } from "node:module";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 
-export async function startWorker(entry, bindings = {}) {
+/**
+ * @param {string} entry the Worker's source file; "apiframe-reve" resolves from it
+ * @param {{bindings?: object, kvNamespaces?: string[], port?: number, alias?: object}} options
+ *   `port` makes workerd listen on 127.0.0.1 (0: a free port) so other processes can call it.
+ */
+export async function startWorker(entry, { bindings = {}, kvNamespaces, port, alias } = {}) {
   const out = await build({
     entryPoints: [entry],
     bundle: true,
@@ -15,24 +20,34 @@ export async function startWorker(entry, bindings = {}) {
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["browser", "module", "main"],
     external: ["*.wasm"],
+    alias,
     write: false,
     logLevel: "silent",
   });
   const code = out.outputFiles[0].text;
   const wasmImports = [...code.matchAll(/from\s+"(\.\/[^"]+\.wasm)"/g)].map((m) => m[1]);
-  const require = createRequire(entry);
-  const dist = dirname(require.resolve("apiframe-reve/package.json"));
+  const dist = alias?.["apiframe-reve"]
+    ? dirname(alias["apiframe-reve"])
+    : join(dirname(createRequire(entry).resolve("apiframe-reve/package.json")), "dist");
   const root = "/worker";
   const modules = [{ type: "ESModule", path: `${root}/worker.mjs`, contents: code }];
   for (const spec of new Set(wasmImports)) {
-    modules.push({ type: "CompiledWasm", path: join(root, spec), contents: readFileSync(join(dist, "dist", spec)) });
+    modules.push({ type: "CompiledWasm", path: join(root, spec), contents: readFileSync(join(dist, spec)) });
   }
   const mf = new Miniflare({
     modules,
     modulesRoot: root,
     compatibilityDate: "2025-09-01",
     bindings,
+    kvNamespaces,
+    ...(port === undefined ? {} : { host: "127.0.0.1", port }),
   });
-  await mf.ready;
-  return { mf, wasmImports, fetch: (path, init) => mf.dispatchFetch(`http://worker.test${path}`, init), stop: () => mf.dispose() };
+  const url = String(await mf.ready).replace(/\/$/, "");
+  return {
+    mf,
+    url,
+    wasmImports,
+    fetch: (path, init) => mf.dispatchFetch(`http://worker.test${path}`, init),
+    stop: () => mf.dispose(),
+  };
 }

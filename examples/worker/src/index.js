@@ -1,0 +1,63 @@
+// A Cloudflare Worker that keeps the Apiframe key: it proxies the three API routes for
+// browsers (`new ReveClient({ baseUrl: "https://<this worker>/api/reve" })`) and receives the
+// service's signed webhooks. Deploy with `wrangler deploy`; set the key with
+// `wrangler secret put APIFRAME_API_KEY`.
+import { ApiframeError, createProxyHandler, parseWebhook } from "apiframe-reve";
+
+let proxy; // made on the first request: a Worker's env is known only then
+
+export default {
+  async fetch(request, env) {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/webhooks/reve") {
+      return request.method === "POST" ? receiveWebhook(request, env) : new Response(null, { status: 405, headers: { allow: "POST" } });
+    }
+    if (pathname.startsWith("/api/reve/")) {
+      proxy ??= createProxyHandler({
+        apiKey: env.APIFRAME_API_KEY,
+        upstream: env.APIFRAME_BASE_URL || undefined,
+        prefix: "/api/reve",
+        cors: { origins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean) },
+        // Who may spend your credits: here, callers with your app's session cookie. Replace
+        // this with your real session check. ALLOW_ANONYMOUS=true opens the proxy to anyone
+        // (local development only).
+        allowAnonymous: env.ALLOW_ANONYMOUS === "true",
+        authorize: env.ALLOW_ANONYMOUS === "true" ? undefined : (req) => hasSession(req, env),
+      });
+      return proxy(request);
+    }
+    return new Response("Not found", { status: 404 });
+  },
+};
+
+function hasSession(request, env) {
+  const cookies = (request.headers.get("cookie") ?? "").split(/;\s*/);
+  return Boolean(env.SESSION_TOKEN) && cookies.includes(`session=${env.SESSION_TOKEN}`);
+}
+
+/**
+ * Webhook events arrive signed, possibly twice, possibly out of order. This handler is
+ * idempotent: it keeps, per job, the furthest event seen (a final event beats any progress,
+ * higher progress beats lower), so replays and late arrivals change nothing. It answers fast
+ * and does the slow work elsewhere (here: nothing but a KV write).
+ */
+async function receiveWebhook(request, env) {
+  const body = await request.text(); // the raw body: the signature covers these exact bytes
+  let event;
+  try {
+    event = await parseWebhook({ apiKey: env.APIFRAME_API_KEY, body, signature: request.headers.get("x-webhook-signature") });
+  } catch (e) {
+    if (e instanceof ApiframeError) return new Response(e.message, { status: e.code === "authentication" ? 401 : 400 });
+    throw e;
+  }
+  const key = `job:${event.jobId}`;
+  const previous = await env.JOBS.get(key, "json");
+  if (rank(event) > rank(previous)) await env.JOBS.put(key, JSON.stringify(event));
+  return new Response(null, { status: 204 });
+}
+
+function rank(event) {
+  if (!event) return -1;
+  if (event.event === "completed" || event.event === "failed") return 1000;
+  return Number(event.progress) || 0;
+}

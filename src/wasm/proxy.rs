@@ -1,0 +1,313 @@
+//! `createProxyHandler`: a fetch-style handler that forwards the three API routes to the
+//! service with the secret key, after the core has allowed them. Everything else is answered
+//! here without touching the upstream.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{Headers, Request, RequestInit, Response, ResponseInit, Url};
+
+use super::js_args;
+use super::js_error::Failure;
+use crate::core::error::ApiError;
+use crate::core::proxy::{self, ProxyConfig, Refusal, Route};
+use crate::core::request::check_idempotency_key;
+use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(input: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
+
+struct Proxy {
+    cfg: ProxyConfig,
+    api_key: String,
+    upstream: String,
+    authorize: Option<Function>,
+    allow_anonymous: bool,
+    fetch: Option<Function>,
+}
+
+fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
+    let v = js_args::get(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let bad = || ApiError::invalid(key, format!("{key} must be an array of strings"), None);
+    if !Array::is_array(&v) {
+        return Err(bad());
+    }
+    Array::from(&v)
+        .iter()
+        .map(|s| s.as_string().ok_or_else(bad))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless
+/// `authorize(request)` approves them or `allowAnonymous` is true.
+#[wasm_bindgen(js_name = createProxyHandler, unchecked_return_type = "(request: Request) => Promise<Response>")]
+pub fn create_proxy_handler(
+    #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,
+) -> Result<Function, JsValue> {
+    let proxy = build(&options).map_err(|e| Failure::from(e).into_js())?;
+    let proxy = Rc::new(proxy);
+    let handler = Closure::<dyn Fn(JsValue) -> Promise>::new(move |request: JsValue| {
+        let p = proxy.clone();
+        future_to_promise(async move { p.handle(request.unchecked_into()).await.map(JsValue::from) })
+    });
+    Ok(handler.into_js_value().unchecked_into())
+}
+
+fn build(o: &JsValue) -> Result<Proxy, ApiError> {
+    js_args::check_object(o, "options")?;
+    let api_key = js_args::string(o, "apiKey")?
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "apiKey",
+                "apiKey is required: the proxy adds it to every forwarded request",
+                None,
+            )
+        })?;
+    let upstream = normalize_base_url(
+        &js_args::string(o, "upstream")?.unwrap_or_else(|| DEFAULT_BASE_URL.into()),
+    )
+    .map_err(|_| ApiError::invalid("upstream", "upstream must be an absolute http(s) URL", None))?;
+    let cors = js_args::get(o, "cors");
+    let cors_origins = if Array::is_array(&cors) {
+        strings(o, "cors")?
+    } else {
+        strings(&cors, "origins")?
+    };
+    let mut cfg = ProxyConfig {
+        prefix: proxy::normalize_prefix(&js_args::string(o, "prefix")?.unwrap_or_default()),
+        cors_origins: cors_origins.unwrap_or_default(),
+        ..ProxyConfig::default()
+    };
+    if let Some(models) = strings(o, "allowModels")? {
+        cfg.allow_models = models;
+    }
+    if let Some(n) = js_args::number(o, "maxPromptLength", 1.0, 2000.0, true)? {
+        cfg.max_prompt_length = n as usize;
+    }
+    if let Some(n) = js_args::number(o, "maxBodyBytes", 256.0, 1_048_576.0, true)? {
+        cfg.max_body_bytes = n as usize;
+    }
+    Ok(Proxy {
+        cfg,
+        api_key,
+        upstream,
+        authorize: js_args::function(o, "authorize")?,
+        allow_anonymous: js_args::boolean(o, "allowAnonymous")?,
+        fetch: js_args::function(o, "fetch")?,
+    })
+}
+
+/// A Response; only its constructor can fail, and then the handler's promise rejects.
+fn respond(status: u16, body: Option<&str>, headers: &[(&str, String)]) -> Result<Response, JsValue> {
+    let h = js_sys::Object::new();
+    for (k, v) in headers {
+        js_sys::Reflect::set(&h, &JsValue::from_str(k), &JsValue::from_str(v))?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(status);
+    init.set_headers(&h);
+    Response::new_with_opt_str_and_init(body, &init)
+}
+
+fn json(status: u16, body: &serde_json::Value, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
+    let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
+    headers.extend(cors.iter().map(|(k, v)| (*k, v.clone())));
+    respond(status, Some(&body.to_string()), &headers)
+}
+
+fn refuse(r: Refusal, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
+    let res = json(r.status, &r.body, cors)?;
+    if let Some(allow) = r.allow {
+        res.headers().set("allow", allow)?;
+    }
+    Ok(res)
+}
+
+impl Proxy {
+    async fn handle(&self, req: Request) -> Result<Response, JsValue> {
+        let method = req.method();
+        let Ok(url) = Url::new(&req.url()) else {
+            return refuse(Refusal::new(400, "Bad request URL"), &[]);
+        };
+        let origin = req.headers().get("origin").ok().flatten();
+        if !proxy::origin_allowed(&self.cfg, origin.as_deref(), &url.origin()) {
+            return refuse(
+                Refusal::new(
+                    403,
+                    "This origin is not allowed by the proxy's cors setting",
+                ),
+                &[],
+            );
+        }
+        let cors = proxy::cors_headers(&self.cfg, origin.as_deref());
+        let route = match proxy::route(&self.cfg, &method, &url.pathname()) {
+            Ok(r) => r,
+            Err(refusal) => return refuse(refusal, &cors),
+        };
+        if method == "OPTIONS" {
+            return respond(
+                204,
+                None,
+                &cors
+                    .iter()
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if let Some(refusal) = self.authorized(&req).await {
+            return refuse(refusal, &cors);
+        }
+
+        let idempotency_key = req.headers().get("idempotency-key").ok().flatten();
+        if let Some(k) = &idempotency_key {
+            if check_idempotency_key(k).is_err() {
+                return refuse(
+                    Refusal::new(
+                        400,
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    ),
+                    &cors,
+                );
+            }
+        }
+        let body = if route == Route::Generate {
+            let declared = req
+                .headers()
+                .get("content-length")
+                .ok()
+                .flatten()
+                .and_then(|l| l.parse::<usize>().ok());
+            if declared.is_some_and(|n| n > self.cfg.max_body_bytes) {
+                return refuse(
+                    Refusal::new(
+                        413,
+                        format!(
+                            "Request body is larger than {} bytes",
+                            self.cfg.max_body_bytes
+                        ),
+                    ),
+                    &cors,
+                );
+            }
+            let text = match req.text() {
+                Ok(p) => JsFuture::from(p)
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            match proxy::check_generate(&self.cfg, &text) {
+                Ok(b) => Some(b),
+                Err(refusal) => return refuse(refusal, &cors),
+            }
+        } else {
+            None
+        };
+        let path = match &route {
+            Route::Generate => crate::core::routes::GENERATE.to_string(),
+            Route::GetJob(id) => format!("/v2/jobs/{id}"),
+            Route::ListJobs => format!("/v2/jobs{}", url.search()),
+        };
+        self.forward(
+            route.method(),
+            &path,
+            body.as_deref(),
+            idempotency_key.as_deref(),
+            &cors,
+        )
+        .await
+    }
+
+    /// `None` when the request may pass; otherwise the refusal.
+    async fn authorized(&self, req: &Request) -> Option<Refusal> {
+        let Some(authorize) = &self.authorize else {
+            return (!self.allow_anonymous).then(|| {
+                Refusal::new(
+                    401,
+                    "This proxy refuses every request until it is told who may call it: pass \
+                     authorize(request) to createProxyHandler, or allowAnonymous: true",
+                )
+            });
+        };
+        let verdict = match authorize.call1(&JsValue::UNDEFINED, req) {
+            Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
+            Err(e) => Err(e),
+        };
+        match verdict {
+            Ok(v) if v.is_truthy() => None,
+            Ok(_) => Some(Refusal::new(401, "Not authorised")),
+            Err(_) => Some(Refusal::new(500, "The proxy's authorize() failed")),
+        }
+    }
+
+    async fn forward(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+        cors: &[(&'static str, String)],
+    ) -> Result<Response, JsValue> {
+        let unreachable = || {
+            refuse(
+                Refusal::new(502, "The upstream service could not be reached"),
+                cors,
+            )
+        };
+        let Ok(headers) = Headers::new() else {
+            return unreachable();
+        };
+        let _ = headers.set("accept", "application/json");
+        let _ = headers.set("x-api-key", &self.api_key);
+        if let Some(k) = idempotency_key {
+            let _ = headers.set("idempotency-key", k);
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(b) = body {
+            let _ = headers.set("content-type", "application/json");
+            init.set_body(&JsValue::from_str(b));
+        }
+        init.set_headers(&headers);
+        let url = format!("{}{}", self.upstream, path);
+        let started = match &self.fetch {
+            Some(f) => f
+                .call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)
+                .map(|p| Promise::resolve(&p)),
+            None => global_fetch(&url, &init),
+        };
+        let Ok(promise) = started else {
+            return unreachable();
+        };
+        let Ok(res) = JsFuture::from(promise).await else {
+            return unreachable();
+        };
+        let res: Response = res.unchecked_into();
+        let text = match res.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        let Some(text) = text else {
+            return unreachable();
+        };
+        let mut out: Vec<(&str, String)> = cors.iter().map(|(k, v)| (*k, v.clone())).collect();
+        for name in ["content-type", "retry-after", "x-request-id"] {
+            if let Some(v) = res.headers().get(name).ok().flatten() {
+                out.push((name, v));
+            }
+        }
+        respond(res.status(), Some(&text), &out)
+    }
+}
