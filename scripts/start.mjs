@@ -2,7 +2,7 @@
 // emulator on one address (no API key needed), and the example edge proxy (examples/worker,
 // in workerd through miniflare) on the next port, keeping the emulator's key off the page.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,7 +13,11 @@ const port = Number(process.env.PORT ?? 8787);
 run("bash", ["scripts/setup.sh"]);
 console.log("start: building the emulator");
 run("cargo", ["build", "-p", "apiframe-emulator", "--quiet"]);
-if (!existsSync(join(root, "dist", "browser.js")) || process.argv.includes("--rebuild")) run("node", ["scripts/build.mjs"]);
+// Rebuild the package when any source is newer than the built module (or there is none).
+const newest = (dir) => readdirSync(dir, { recursive: true }).reduce((t, f) => Math.max(t, statSync(join(dir, String(f))).mtimeMs), 0);
+const built = join(root, "dist", "apiframe_reve_bg.wasm");
+const stale = !existsSync(built) || Math.max(newest(join(root, "src")), newest(join(root, "js")), statSync(join(root, "Cargo.toml")).mtimeMs) > statSync(built).mtimeMs;
+if (stale || process.argv.includes("--rebuild")) run("node", ["scripts/build.mjs"]);
 
 const emulator = spawn(
   join(root, "target", "debug", "apiframe-emulator"),

@@ -121,6 +121,17 @@ test("service faults and failed jobs are shown in plain words", async () => {
   assert.match(await page.textContent("#form-error"), /The job failed: .*not billed/);
   assert.equal(await page.textContent("#job-status"), "FAILED");
   await page.screenshot({ path: join(shots, "demo-fault.png") });
+
+  await emu.fault({ kind: "429", retryAfter: 1, count: 3, route: "generate" });
+  await page.getByRole("button", { name: "Generate" }).click();
+  await page.waitForFunction(() => document.getElementById("form-error").textContent.includes("Too many requests"), null, { timeout: 20000 });
+  assert.match(await page.textContent("#form-error"), /Wait 1 s and try again/);
+
+  await emu.control("keys", { key: KEY, active: false });
+  await page.getByRole("button", { name: "Generate" }).click();
+  await page.waitForFunction(() => document.getElementById("form-error").textContent.includes("403"), null, { timeout: 20000 });
+  assert.match(await page.textContent("#form-error"), /inactive or may not do this \(403\)/);
+  await emu.control("keys", { key: KEY, active: true });
 });
 
 test("works by keyboard and on a phone screen", async () => {

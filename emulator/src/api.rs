@@ -194,7 +194,7 @@ pub async fn generate(
         ratio: AspectRatio::parse(ratio_name).unwrap_or(AspectRatio { w: 1, h: 1 }),
         seed,
         input,
-        created_ms: now,
+        created_ms: st.creation_time(now),
         timeline: Timeline::draw(&mut st.rng, emu.config.job_ms),
         outcome,
         cost: REVE_COST,

@@ -56,6 +56,7 @@ pub struct State {
     pub stats: Stats,
     pub deliveries: VecDeque<Attempt>,
     images: VecDeque<(Uuid, bytes::Bytes)>,
+    last_created_ms: u64,
 }
 
 impl State {
@@ -87,7 +88,15 @@ impl State {
             stats: Stats::default(),
             deliveries: VecDeque::new(),
             images: VecDeque::new(),
+            last_created_ms: 0,
         }
+    }
+
+    /// A creation time after every earlier one, so `createdAt` orders jobs as they were made
+    /// (listing is newest first, ties broken by id, as the service documents).
+    pub fn creation_time(&mut self, now: u64) -> u64 {
+        self.last_created_ms = now.max(self.last_created_ms + 1);
+        self.last_created_ms
     }
 
     /// Commits or refunds a finished job's credits, once.
