@@ -10,10 +10,10 @@ mod driver;
 mod faults;
 mod image;
 mod job;
-mod rng;
+
 mod server;
 mod state;
-mod timeline;
+
 mod validate;
 mod webhook;
 
@@ -22,6 +22,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use apiframe_emulator::{rng, timeline};
 use config::{Config, Parsed};
 
 pub struct Emulator {

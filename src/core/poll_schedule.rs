@@ -23,7 +23,7 @@ impl Default for Bounds {
     fn default() -> Self {
         Bounds {
             floor_ms: 250.0,
-            ceiling_ms: 5_000.0,
+            ceiling_ms: 10_000.0,
         }
     }
 }
@@ -52,41 +52,138 @@ impl DurationEstimate {
     }
 }
 
-/// Estimated milliseconds from `now_ms` until the job finishes (may be negative: overdue).
+/// Progress as a fraction, at the middle of its step (the service reports whole percents).
+fn fraction(p: u8) -> f64 {
+    ((f64::from(p) + 0.5) / 100.0).min(0.995)
+}
+
+/// When processing began, as `(midpoint, half-width)` of the interval between the last look
+/// that saw the job queued and the first that saw it processing.
+fn processing_start(history: &[Observation]) -> Option<(f64, f64)> {
+    let first = history.iter().position(|o| o.processing)?;
+    let queued = history[..first].iter().rev().find(|o| !o.processing)?;
+    let (lo, hi) = (queued.at_ms, history[first].at_ms);
+    Some(((lo + hi) / 2.0, (hi - lo) / 2.0))
+}
+
+/// Processing duration `d` for which a curve `p = 1 - (1 - (t - s) / d)^k` passes through
+/// `(t, p)`.
+fn duration_for(t: f64, p: f64, s: f64, k: f64) -> f64 {
+    (t - s) / (1.0 - (1.0 - p).powf(1.0 / k)).max(1e-9)
+}
+
+/// A finish estimate and whether it rests on a fitted curve (else it is a rough first guess).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Finish {
+    /// Milliseconds after the wait began.
+    pub at_ms: f64,
+    pub fitted: bool,
+}
+
+/// Plausible curve exponents: from back-loaded to strongly front-loaded.
+const K_RANGE: (f64, f64) = (0.5, 3.0);
+
+/// The estimated finish from the progress seen so far.
+///
+/// Progress curves are modelled as `p = 1 - (1 - f)^k`, `f` the fraction of processing done:
+/// `k = 1` is linear, `k > 1` front-loaded (fast first, slow at the end, as diffusion models
+/// report), `k < 1` back-loaded. With the start of processing bracketed and two points far
+/// enough from it, `k` and the duration are fitted; otherwise the estimate is linear.
+pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
+    let points: Vec<(f64, f64)> = history
+        .iter()
+        .filter_map(|o| match o.progress {
+            Some(p) if o.processing && (1..=99).contains(&p) => Some((o.at_ms, fraction(p))),
+            _ => None,
+        })
+        .collect();
+    let &(t2, p2) = points.last()?;
+    let secant = points
+        .iter()
+        .find(|(t, p)| *t < t2 && *p < p2 - 0.02)
+        .map(|&(t1, p1)| t2 + (1.0 - p2) * (t2 - t1) / (p2 - p1));
+    let Some((s, uncertainty)) = processing_start(history) else {
+        return Some(Finish {
+            at_ms: secant.unwrap_or(t2 + (t2 - history[0].at_ms) * (1.0 - p2) / p2),
+            fitted: false,
+        });
+    };
+    let far = |s: f64, t: f64| t - s > 3.0 * uncertainty.max(1.0);
+    let fit = |s: f64| -> Option<(f64, f64)> {
+        let (t1, p1) = points
+            .iter()
+            .rev()
+            .find(|(t, p)| far(s, *t) && *t < t2 && *p < p2 - 0.05)
+            .copied()?;
+        if !far(s, t2) {
+            return None;
+        }
+        let gap = |k: f64| duration_for(t1, p1, s, k) - duration_for(t2, p2, s, k);
+        let (mut lo, mut hi) = K_RANGE;
+        if gap(lo).signum() == gap(hi).signum() {
+            return None;
+        }
+        for _ in 0..40 {
+            let mid = (lo * hi).sqrt();
+            if gap(mid).signum() == gap(lo).signum() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let k = (lo * hi).sqrt();
+        Some((k, duration_for(t2, p2, s, k)))
+    };
+    // With a third, earlier point, it places the start within its bracket: refit from there.
+    let mut start = s;
+    let mut fitted = fit(start);
+    if let (Some(&(t0, p0)), true) = (points.first(), points.len() >= 3) {
+        for _ in 0..6 {
+            let Some((k, d)) = fitted else { break };
+            let refined =
+                (t0 - d * (1.0 - (1.0 - p0).powf(1.0 / k))).clamp(s - uncertainty, s + uncertainty);
+            match fit(refined) {
+                Some(f) => {
+                    start = refined;
+                    fitted = Some(f);
+                }
+                None => break,
+            }
+        }
+    }
+    if let Some((_, d)) = fitted {
+        return Some(Finish {
+            at_ms: start + d,
+            fitted: true,
+        });
+    }
+    let linear = if t2 > s {
+        s + duration_for(t2, p2, s, 1.0)
+    } else {
+        t2
+    };
+    Some(Finish {
+        at_ms: secant.map_or(linear, |x| x.max(linear)),
+        fitted: false,
+    })
+}
+
+/// Estimated milliseconds from `now_ms` until the job finishes (negative: overdue).
 pub fn estimated_remaining_ms(
     history: &[Observation],
     now_ms: f64,
     expected: &DurationEstimate,
 ) -> f64 {
-    let mut with_progress = history
+    estimated_finish(history).map_or(expected.mean_ms, |f| f.at_ms) - now_ms
+}
+
+/// The last progress seen, as a fraction.
+fn last_progress(history: &[Observation]) -> f64 {
+    history
         .iter()
-        .filter(|o| o.processing && o.progress.is_some_and(|p| p > 0));
-    let Some(first) = with_progress.next() else {
-        return expected.mean_ms - now_ms;
-    };
-    let last = with_progress.last().unwrap_or(first);
-    let p_last = f64::from(last.progress.unwrap_or(1)).min(100.0);
-    let p_first = f64::from(first.progress.unwrap_or(1));
-    let per_ms = if p_last > p_first && last.at_ms > first.at_ms {
-        // Two looks with progress: the rate between them.
-        (p_last - p_first) / (last.at_ms - first.at_ms)
-    } else {
-        // One look: progress since processing began, which lies between the last look that
-        // saw the job queued and the first that saw it processing.
-        let seen_processing = history
-            .iter()
-            .find(|o| o.processing)
-            .map_or(first.at_ms, |o| o.at_ms);
-        match history
-            .iter()
-            .rev()
-            .find(|o| !o.processing && o.at_ms < seen_processing)
-        {
-            Some(q) => p_last / (last.at_ms - (q.at_ms + seen_processing) / 2.0).max(1.0),
-            None => 100.0 / expected.mean_ms.max(1.0),
-        }
-    };
-    last.at_ms + (100.0 - p_last) / per_ms.max(1e-6) - now_ms
+        .rev()
+        .find_map(|o| o.progress)
+        .map_or(0.0, |p| f64::from(p) / 100.0)
 }
 
 /// The wait before the next look.
@@ -96,17 +193,37 @@ pub fn next_delay_ms(
     expected: &DurationEstimate,
     bounds: Bounds,
 ) -> f64 {
-    let remaining = estimated_remaining_ms(history, now_ms, expected);
-    let delay = if remaining > 2.0 * bounds.floor_ms {
-        // Aim just before the estimate: progress curves slow near the end, so a second look
-        // close to the finish costs less than a late one.
-        remaining * 0.8
-    } else {
-        // Due or overdue: look often, backing off slowly the longer it runs over.
-        let overdue = (-remaining).max(0.0);
-        bounds.floor_ms + overdue * 0.1
+    let floor = bounds.floor_ms;
+    let delay = match estimated_finish(history) {
+        // The curve is known: look just after the estimated finish.
+        Some(Finish {
+            at_ms,
+            fitted: true,
+        }) if at_ms - now_ms > floor => at_ms - now_ms + 40.0,
+        // A rough estimate: look again well before it, for a point that fixes the curve.
+        Some(Finish {
+            at_ms,
+            fitted: false,
+        }) if at_ms - now_ms > floor => (at_ms - now_ms) * 0.9,
+        // Due or overdue: look again soon, if the job is nearly done; otherwise the estimate
+        // is off, so step at a fraction of the expected duration.
+        Some(_) if last_progress(history) >= 0.9 => floor,
+        Some(_) => expected.mean_ms * 0.1,
+        // Not yet seen processing: an early look pins when processing begins, which the
+        // curve fit needs.
+        None if !history.iter().any(|o| o.processing) => expected.mean_ms * 0.2,
+        // Processing without progress: close in on the expected duration, then step at a
+        // fraction of it.
+        None => {
+            let remaining = expected.mean_ms - now_ms;
+            if remaining > expected.mean_ms * 0.2 {
+                remaining * 0.75
+            } else {
+                (expected.mean_ms * 0.06).max(floor)
+            }
+        }
     };
-    delay.clamp(bounds.floor_ms, bounds.ceiling_ms.max(bounds.floor_ms))
+    delay.clamp(floor, bounds.ceiling_ms.max(floor))
 }
 
 #[cfg(test)]
@@ -114,46 +231,72 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    #[test]
-    fn waits_for_most_of_the_expected_duration_before_the_first_progress() {
-        let d = next_delay_ms(&[], 0.0, &DurationEstimate::REVE, Bounds::default());
-        assert_eq!(d, 5_000.0, "capped by the ceiling");
-        let d = next_delay_ms(&[], 12_000.0, &DurationEstimate::REVE, Bounds::default());
-        assert!((2_000.0..=3_000.0).contains(&d), "{d}");
+    fn obs(at_ms: f64, processing: bool, progress: Option<u8>) -> Observation {
+        Observation {
+            at_ms,
+            processing,
+            progress,
+        }
     }
 
     #[test]
-    fn extrapolates_from_progress() {
+    fn looks_early_once_to_see_processing_begin() {
+        let d = next_delay_ms(
+            &[obs(0.0, false, None)],
+            0.0,
+            &DurationEstimate::REVE,
+            Bounds::default(),
+        );
+        assert_eq!(d, 3_000.0, "a fifth of the expected 15 s");
+    }
+
+    #[test]
+    fn extrapolates_from_one_progress_point() {
         let h = [
-            Observation {
-                at_ms: 0.0,
-                processing: false,
-                progress: Some(0),
-            },
-            Observation {
-                at_ms: 1_000.0,
-                processing: true,
-                progress: Some(10),
-            },
-            Observation {
-                at_ms: 5_000.0,
-                processing: true,
-                progress: Some(50),
-            },
+            obs(0.0, false, Some(0)),
+            obs(1_000.0, true, Some(10)),
+            obs(5_000.0, true, Some(50)),
         ];
         let remaining = estimated_remaining_ms(&h, 5_000.0, &DurationEstimate::REVE);
         assert!((4_000.0..6_500.0).contains(&remaining), "{remaining}");
     }
 
     #[test]
+    fn fits_a_front_loaded_curve_and_aims_just_after_its_end() {
+        // Processing from 1 000 ms for 12 000 ms, progress 1 - (1 - f)^1.3.
+        let progress =
+            |t: f64| ((1.0 - (1.0 - (t - 1_000.0) / 12_000.0).powf(1.3)) * 100.0).floor() as u8;
+        let h: Vec<Observation> = [0.0, 800.0]
+            .iter()
+            .map(|&t| obs(t, false, Some(0)))
+            .chain(
+                [1_200.0, 6_000.0, 10_000.0]
+                    .iter()
+                    .map(|&t| obs(t, true, Some(progress(t)))),
+            )
+            .collect();
+        let finish = estimated_finish(&h).unwrap();
+        assert!(finish.fitted);
+        assert!((finish.at_ms - 13_000.0).abs() < 250.0, "{finish:?}");
+        let d = next_delay_ms(&h, 10_000.0, &DurationEstimate::REVE, Bounds::default());
+        assert!((2_800.0..3_300.0).contains(&d), "{d}");
+    }
+
+    #[test]
     fn overdue_jobs_are_polled_near_the_floor_then_slower() {
         let b = Bounds::default();
+        let nearly = [
+            obs(0.0, false, Some(0)),
+            obs(3_000.0, true, Some(40)),
+            obs(14_000.0, true, Some(99)),
+        ];
         assert_eq!(
-            next_delay_ms(&[], 15_000.0, &DurationEstimate::REVE, b),
+            next_delay_ms(&nearly, 16_000.0, &DurationEstimate::REVE, b),
             250.0
         );
-        let late = next_delay_ms(&[], 45_000.0, &DurationEstimate::REVE, b);
-        assert!(late > 250.0 && late <= 5_000.0);
+        let silent = [obs(0.0, false, None), obs(3_000.0, true, None)];
+        let late = next_delay_ms(&silent, 45_000.0, &DurationEstimate::REVE, b);
+        assert!(late > 250.0 && late <= 10_000.0, "{late}");
     }
 
     #[test]
@@ -178,7 +321,7 @@ mod tests {
             h.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
             let now = h.last().map(|o| o.at_ms).unwrap_or(0.0) + extra;
             let d = next_delay_ms(&h, now, &DurationEstimate { mean_ms: mean, samples: 1 }, Bounds::default());
-            prop_assert!((250.0..=5_000.0).contains(&d), "{}", d);
+            prop_assert!((250.0..=10_000.0).contains(&d), "{}", d);
         }
     }
 }

@@ -58,7 +58,9 @@ pub fn create_proxy_handler(
     let proxy = Rc::new(proxy);
     let handler = Closure::<dyn Fn(JsValue) -> Promise>::new(move |request: JsValue| {
         let p = proxy.clone();
-        future_to_promise(async move { p.handle(request.unchecked_into()).await.map(JsValue::from) })
+        future_to_promise(
+            async move { p.handle(request.unchecked_into()).await.map(JsValue::from) },
+        )
     });
     Ok(handler.into_js_value().unchecked_into())
 }
@@ -109,7 +111,11 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
 }
 
 /// A Response; only its constructor can fail, and then the handler's promise rejects.
-fn respond(status: u16, body: Option<&str>, headers: &[(&str, String)]) -> Result<Response, JsValue> {
+fn respond(
+    status: u16,
+    body: Option<&str>,
+    headers: &[(&str, String)],
+) -> Result<Response, JsValue> {
     let h = js_sys::Object::new();
     for (k, v) in headers {
         js_sys::Reflect::set(&h, &JsValue::from_str(k), &JsValue::from_str(v))?;
@@ -120,7 +126,11 @@ fn respond(status: u16, body: Option<&str>, headers: &[(&str, String)]) -> Resul
     Response::new_with_opt_str_and_init(body, &init)
 }
 
-fn json(status: u16, body: &serde_json::Value, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
+fn json(
+    status: u16,
+    body: &serde_json::Value,
+    cors: &[(&'static str, String)],
+) -> Result<Response, JsValue> {
     let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
     headers.extend(cors.iter().map(|(k, v)| (*k, v.clone())));
     respond(status, Some(&body.to_string()), &headers)
