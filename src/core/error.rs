@@ -133,6 +133,16 @@ impl ApiError {
     }
 }
 
+/// A number as JavaScript would print it (`2`, `2.5`), without core's float formatting, which
+/// would add kilobytes to the WebAssembly module.
+pub fn show_number(x: f64) -> String {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 {
+        (x as i64).to_string()
+    } else {
+        Value::from(x).to_string()
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code.as_str(), self.message)

@@ -3,9 +3,13 @@
 /// The wait `value` asks for, in milliseconds, given the current time.
 pub fn parse_ms(value: &str, now_ms: f64) -> Option<u64> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0)
-            .then(|| (secs * 1000.0).min(u64::MAX as f64 / 2.0) as u64);
+    // delay-seconds is a whole number (RFC 9110); integers keep float parsing out of the module.
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            v.parse::<u64>()
+                .unwrap_or(u64::MAX / 2_000)
+                .saturating_mul(1000),
+        );
     }
     let at = http_date_ms(v)?;
     Some((at - now_ms).max(0.0) as u64)

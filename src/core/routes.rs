@@ -76,7 +76,10 @@ pub fn list_path(p: &ListParams) -> Result<String, ApiError> {
         if !(l.fract() == 0.0 && (1.0..=100.0).contains(&l)) {
             return Err(ApiError::invalid(
                 "limit",
-                format!("limit must be a whole number from 1 to 100, got {l}"),
+                format!(
+                    "limit must be a whole number from 1 to 100, got {}",
+                    super::error::show_number(l)
+                ),
                 Some(json!({ "minimum": 1, "maximum": 100 })),
             ));
         }

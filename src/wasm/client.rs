@@ -13,7 +13,7 @@ use super::abort::sleep;
 use super::js_args;
 use super::js_error::Failure;
 use super::transport::{interrupted, ApiKey, Transport};
-use crate::core::error::{ApiError, ErrorCode};
+use crate::core::error::{show_number, ApiError, ErrorCode};
 use crate::core::job::{Snapshot, Status};
 use crate::core::poll_schedule::{self, Bounds, DurationEstimate, Observation};
 use crate::core::request::{check_idempotency_key, prepare_generate};
@@ -358,7 +358,10 @@ impl Inner {
         let timed_out = || {
             let mut e = ApiError::new(
                 ErrorCode::Timeout,
-                format!("job {id} did not finish within {timeout_ms} ms"),
+                format!(
+                    "job {id} did not finish within {} ms",
+                    show_number(timeout_ms)
+                ),
             );
             e.retryable = true;
             Failure::from(e.with_job_id(id))

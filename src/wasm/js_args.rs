@@ -5,7 +5,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use crate::core::error::ApiError;
+use crate::core::error::{show_number, ApiError};
 
 /// `obj[key]`, or `undefined` when `obj` is not an object.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -60,8 +60,10 @@ pub fn number(
         _ => Err(ApiError::invalid(
             key,
             format!(
-                "{key} must be a {} from {min} to {max}",
-                if whole { "whole number" } else { "number" }
+                "{key} must be a {} from {} to {}",
+                if whole { "whole number" } else { "number" },
+                show_number(min),
+                show_number(max)
             ),
             Some(serde_json::json!({ "minimum": min, "maximum": max })),
         )),

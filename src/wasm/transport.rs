@@ -100,7 +100,10 @@ pub fn interrupted(
         },
         Interrupt::TimedOut => ApiError::new(
             ErrorCode::Timeout,
-            format!("{what} took longer than {timeout_ms} ms"),
+            format!(
+                "{what} took longer than {} ms",
+                crate::core::error::show_number(timeout_ms)
+            ),
         )
         .into(),
     }

@@ -1,0 +1,39 @@
+// Checks the poll-schedule simulator against reality: N concurrent jobs through the real
+// client (dist/node.js) against the emulator, counting GET /v2/jobs/{id} per job and the delay
+// from the job's completedAt (the emulator's clock, this machine's) to the client seeing it.
+//
+//   node bench/poll-vs-emulator.mjs [JOBS=200] [JOB_MS=15000]
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ReveClient } from "../dist/node.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const jobs = Number(process.argv[2] ?? 200);
+const jobMs = Number(process.argv[3] ?? 15000);
+const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", String(jobMs), "--seed", "7"], { stdio: ["ignore", "pipe", "ignore"] });
+const url = (await new Promise((r) => createInterface({ input: emulator.stdout }).once("line", r))).replace("listening on ", "");
+
+const polls = new Map();
+const client = new ReveClient({
+  apiKey: "afk_local_dev",
+  baseUrl: url,
+  fetch: (u, init) => {
+    const m = /\/v2\/jobs\/([0-9a-f-]{36})$/.exec(u);
+    if (m) polls.set(m[1], (polls.get(m[1]) ?? 0) + 1);
+    return fetch(u, init);
+  },
+});
+const results = await Promise.all(Array.from({ length: jobs }, async (_, i) => {
+  const job = await client.run({ prompt: `job ${i}` });
+  return { requests: polls.get(job.id), delay: Date.now() - Date.parse(job.completedAt) };
+}));
+emulator.kill();
+const stat = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { mean: s.reduce((a, b) => a + b, 0) / s.length, p95: s[Math.round((s.length - 1) * 0.95)] };
+};
+const r = stat(results.map((x) => x.requests));
+const d = stat(results.map((x) => x.delay));
+console.log(`| apiframe-reve against the emulator (${jobs} jobs, --job-ms ${jobMs}) | ${r.mean.toFixed(2)} | ${r.p95} | ${d.mean.toFixed(0)} ms | ${d.p95} ms |`);
