@@ -108,6 +108,18 @@ impl ReveClient {
             js_args::number(&o, "maxRetries", 0.0, f64::from(MAX_RETRIES_LIMIT), true)?;
         let timeout_ms = js_args::number(&o, "timeoutMs", 1.0, 3_600_000.0, false)?;
         let expected = js_args::number(&o, "expectedDurationMs", 1.0, 86_400_000.0, false)?;
+        let defaults = Bounds::default();
+        let floor_ms = js_args::number(&o, "minPollIntervalMs", 1.0, 3_600_000.0, false)?
+            .unwrap_or(defaults.floor_ms);
+        let ceiling_ms = js_args::number(&o, "maxPollIntervalMs", 1.0, 3_600_000.0, false)?
+            .unwrap_or(defaults.ceiling_ms);
+        if ceiling_ms < floor_ms {
+            return Err(ApiError::invalid(
+                "maxPollIntervalMs",
+                "maxPollIntervalMs must not be smaller than minPollIntervalMs",
+                None,
+            ));
+        }
         let transport = Transport {
             base_url,
             api_key: api_key.map(ApiKey::new),
@@ -128,7 +140,10 @@ impl ReveClient {
                         samples: 0,
                     }
                 })),
-                bounds: Bounds::default(),
+                bounds: Bounds {
+                    floor_ms,
+                    ceiling_ms,
+                },
             }),
         })
     }

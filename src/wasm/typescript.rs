@@ -100,6 +100,10 @@ export interface ReveClientOptions {
   timeoutMs?: number;
   /** Typical job duration in ms, to pace polling until the client has learned it (default 15000). */
   expectedDurationMs?: number;
+  /** Shortest wait between two looks at a job, in ms (default 250). */
+  minPollIntervalMs?: number;
+  /** Longest wait between two looks at a job, in ms (default 10000). */
+  maxPollIntervalMs?: number;
   /** A fetch to use instead of the global one; called unbound. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Allow `apiKey` in a browser page, where every visitor can read it. */

@@ -130,7 +130,11 @@ fn main() {
         ("jobs around 15 s, with progress", 15_000, true),
         ("jobs around 60 s, with progress", 60_000, true),
         ("jobs around 15 s, progress always null", 15_000, false),
-        ("jobs around 0.3 s (the emulator's fast test mode)", 300, true),
+        (
+            "jobs around 0.3 s (the emulator's fast test mode)",
+            300,
+            true,
+        ),
     ];
     println!("poll-schedule simulator: {jobs} jobs per scenario (emulator timeline: lognormal sigma 0.25, 5-15 % queued, progress 1-(1-f)^1.3)\n");
     for (title, mean_ms, with_progress) in scenarios {
