@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: every test. Rust unit and emulator tests natively; then the npm package is built,
+# npm test: every test. Rust unit and emulator tests natively, and a bounded fuzz run of the core
+# (FUZZ_SECONDS per target, default 60); then the npm package is built,
 # packed, and installed into a scratch project, whose tests import it by name as a user would:
 # typings (tsc --strict), Node, headless Chromium (page and Web Worker), and workerd (miniflare).
 set -euo pipefail
@@ -11,6 +12,9 @@ bash scripts/setup.sh --browser
 
 step "Rust: core unit and property tests, emulator tests over HTTP"
 cargo test --workspace --locked
+
+step "fuzz: the core's answers, requests, webhooks and poll schedule (cargo fuzz, bounded)"
+bash scripts/fuzz.sh
 
 step "build the npm package (release wasm)"
 node scripts/build.mjs
