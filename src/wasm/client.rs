@@ -12,7 +12,7 @@ use web_sys::AbortSignal;
 use super::abort::sleep;
 use super::js_args;
 use super::js_error::Failure;
-use super::transport::{interrupted, ApiKey, Transport};
+use super::transport::{interrupted, json_parse, ApiKey, Transport};
 use crate::core::error::{show_number, ApiError, ErrorCode};
 use crate::core::job::{Snapshot, Status};
 use crate::core::poll_schedule::{self, Bounds, DurationEstimate, Observation};
@@ -307,11 +307,11 @@ impl Inner {
         let (text, js) = self
             .call("POST", GENERATE, Some(&body), Some(&key), signal.as_ref())
             .await?;
-        let accepted = Snapshot::parse(&text)?;
+        let accepted = Snapshot::parse(&text.as_string().unwrap_or_default())?;
         Ok((accepted, js))
     }
 
-    /// One request with retries. Resolves with the body's text and its parsed object.
+    /// One request with retries. Resolves with the body (a JS string) and its parsed object.
     async fn call(
         &self,
         method: &str,
@@ -319,7 +319,7 @@ impl Inner {
         body: Option<&str>,
         idempotency_key: Option<&str>,
         signal: Option<&AbortSignal>,
-    ) -> Result<(String, JsValue), Failure> {
+    ) -> Result<(JsValue, JsValue), Failure> {
         let replay_safe = method == "GET" || idempotency_key.is_some();
         let mut retries = 0;
         loop {
@@ -328,15 +328,13 @@ impl Inner {
                 .send(method, path, body, idempotency_key, signal)
                 .await
             {
+                Ok(received) if received.is_success() => match json_parse(&received.body) {
+                    Ok(v) if v.is_object() => return Ok((received.body, v)),
+                    _ => response::malformed(&received.answer("")).into(),
+                },
                 Ok(received) => {
-                    let answer = received.answer();
-                    match response::check(&answer) {
-                        Ok(()) => match js_sys::JSON::parse(&received.body) {
-                            Ok(v) if v.is_object() => return Ok((received.body, v)),
-                            _ => response::malformed(&answer).into(),
-                        },
-                        Err(e) => Failure::from(e),
-                    }
+                    let text = received.text();
+                    Failure::from(response::error_for(&received.answer(&text)))
                 }
                 Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
                 Err(f) => f,
@@ -393,7 +391,8 @@ impl Inner {
                 .call("GET", path, None, None, signal.as_ref())
                 .await
                 .map_err(|f| f.with_job_id(id))?;
-            let snap = Snapshot::parse(&text).map_err(|e| Failure::from(e.with_job_id(id)))?;
+            let snap = Snapshot::parse(&text.as_string().unwrap_or_default())
+                .map_err(|e| Failure::from(e.with_job_id(id)))?;
             let now = js_sys::Date::now() - started;
             let state = (snap.status.clone(), snap.progress);
             if last.as_ref() != Some(&state) {

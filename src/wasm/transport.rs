@@ -17,6 +17,10 @@ use crate::core::response::Answer;
 extern "C" {
     #[wasm_bindgen(js_name = fetch, catch)]
     fn global_fetch(input: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+
+    /// `JSON.parse` on a JS string as it came, without a copy through Rust.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// The API key; never printed.
@@ -42,20 +46,31 @@ pub struct Transport {
     pub timeout_ms: f64,
 }
 
-/// An answer read whole.
+/// An answer read whole. The body stays a JS string: a successful answer goes to
+/// `JSON.parse` as it is, and only the parts the core reads are copied into Rust.
 pub struct Received {
     pub status: u16,
-    pub body: String,
+    pub body: JsValue,
     pub content_type: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
 }
 
 impl Received {
-    pub fn answer(&self) -> Answer<'_> {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as Rust text, for the core.
+    pub fn text(&self) -> String {
+        self.body.as_string().unwrap_or_default()
+    }
+
+    /// The answer as the core reads it, with `body` (from `text()`, or "" when unneeded).
+    pub fn answer<'a>(&'a self, body: &'a str) -> Answer<'a> {
         Answer {
             status: self.status,
-            body: &self.body,
+            body,
             content_type: self.content_type.as_deref(),
             request_id: self.request_id.as_deref(),
             retry_after: self.retry_after.as_deref(),
@@ -119,13 +134,14 @@ impl Transport {
         signal: Option<&AbortSignal>,
     ) -> Result<Received, Failure> {
         let url = format!("{}{}", self.base_url, path);
-        let what = format!("{method} {path}");
+        // Built only when an error needs it.
+        let what = || format!("{method} {path}");
         let mut guard = Guard::new(signal, Some(self.timeout_ms));
         if signal.is_some_and(|s| s.aborted()) {
             return Err(interrupted(
                 Interrupt::Aborted,
                 signal,
-                &what,
+                &what(),
                 self.timeout_ms,
             ));
         }
@@ -162,16 +178,24 @@ impl Transport {
                 .map(|p| Promise::resolve(&p)),
             None => global_fetch(&url, &init),
         };
-        let promise = started
-            .map_err(|e| network(format!("{what}: fetch could not start ({}); pass options.fetch if this runtime has none", describe(&e)), e))?;
+        let promise = started.map_err(|e| {
+            network(
+                format!(
+                    "{}: fetch could not start ({}); pass options.fetch if this runtime has none",
+                    what(),
+                    describe(&e)
+                ),
+                e,
+            )
+        })?;
 
         let on_interrupt = |i: Interrupt| {
             controller.abort();
-            interrupted(i, signal, &what, self.timeout_ms)
+            interrupted(i, signal, &what(), self.timeout_ms)
         };
         let response: Response = match guard.run(JsFuture::from(promise)).await {
             Err(i) => return Err(on_interrupt(i)),
-            Ok(Err(e)) => return Err(network(format!("{what} failed: {}", describe(&e)), e)),
+            Ok(Err(e)) => return Err(network(format!("{} failed: {}", what(), describe(&e)), e)),
             Ok(Ok(r)) => r.unchecked_into(),
         };
         let status = response.status();
@@ -186,7 +210,7 @@ impl Transport {
             Ok(p) => p,
             Err(e) => {
                 return Err(network(
-                    format!("{what}: the answer could not be read: {}", describe(&e)),
+                    format!("{}: the answer could not be read: {}", what(), describe(&e)),
                     e,
                 ))
             }
@@ -196,7 +220,8 @@ impl Transport {
             Ok(Err(e)) => {
                 let mut f = network(
                     format!(
-                        "{what}: the connection broke while reading the answer: {}",
+                        "{}: the connection broke while reading the answer: {}",
+                        what(),
                         describe(&e)
                     ),
                     e,
@@ -205,7 +230,7 @@ impl Transport {
                 f.error.request_id = request_id;
                 return Err(f);
             }
-            Ok(Ok(t)) => t.as_string().unwrap_or_default(),
+            Ok(Ok(t)) => t,
         };
         Ok(Received {
             status,
