@@ -58,8 +58,14 @@ fn random_uuid() -> String {
     routes::uuid_v4(bytes)
 }
 
-fn promise(fut: impl std::future::Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
-    future_to_promise(async move { fut.await.map_err(Failure::into_js) })
+/// A JS promise of a future. Every export goes through this one driver: the futures are boxed so
+/// that `future_to_promise` is instantiated once, not once per export (a few KB each).
+pub(crate) fn promise(
+    fut: impl std::future::Future<Output = Result<JsValue, Failure>> + 'static,
+) -> Promise {
+    let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Failure>>>> =
+        Box::pin(fut);
+    future_to_promise(async move { boxed.await.map_err(Failure::into_js) })
 }
 
 fn reject(e: ApiError) -> Promise {
@@ -482,8 +488,10 @@ pub fn image_urls(
     #[wasm_bindgen(unchecked_param_type = "Job | null | undefined")] job: JsValue,
 ) -> Vec<String> {
     let result = js_args::get(&job, "result");
-    match serde_wasm_bindgen::from_value::<serde_json::Value>(result) {
-        Ok(v) => crate::core::job::image_urls(&v),
-        Err(_) => Vec::new(),
-    }
+    js_sys::JSON::stringify(&result)
+        .ok()
+        .and_then(|t| t.as_string())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .map(|v| crate::core::job::image_urls(&v))
+        .unwrap_or_default()
 }

@@ -7,12 +7,13 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response, ResponseInit, Url};
 
+use super::client::promise;
 use super::js_args;
 use super::js_error::Failure;
-use crate::core::error::ApiError;
+use crate::core::error::{ApiError, ErrorCode};
 use crate::core::proxy::{self, ProxyConfig, Refusal, Route};
 use crate::core::request::check_idempotency_key;
 use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
@@ -58,9 +59,16 @@ pub fn create_proxy_handler(
     let proxy = Rc::new(proxy);
     let handler = Closure::<dyn Fn(JsValue) -> Promise>::new(move |request: JsValue| {
         let p = proxy.clone();
-        future_to_promise(
-            async move { p.handle(request.unchecked_into()).await.map(JsValue::from) },
-        )
+        promise(async move {
+            p.handle(request.unchecked_into())
+                .await
+                .map(JsValue::from)
+                .map_err(|e| Failure {
+                    error: ApiError::new(ErrorCode::Server, "the proxy could not build its answer"),
+                    job: None,
+                    cause: Some(e),
+                })
+        })
     });
     Ok(handler.into_js_value().unchecked_into())
 }

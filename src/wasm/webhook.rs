@@ -4,8 +4,9 @@
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
+use super::client::promise;
 use super::js_args;
 use super::js_error::Failure;
 use crate::core::error::{ApiError, ErrorCode};
@@ -132,11 +133,11 @@ async fn verify(input: &JsValue) -> Result<(bool, Uint8Array, Option<String>), A
 pub fn verify_webhook(
     #[wasm_bindgen(unchecked_param_type = "WebhookInput")] input: JsValue,
 ) -> Promise {
-    future_to_promise(async move {
+    promise(async move {
         verify(&input)
             .await
             .map(|(ok, _, _)| JsValue::from_bool(ok))
-            .map_err(|e| Failure::from(e).into_js())
+            .map_err(Failure::from)
     })
 }
 
@@ -146,7 +147,7 @@ pub fn verify_webhook(
 pub fn parse_webhook(
     #[wasm_bindgen(unchecked_param_type = "WebhookInput")] input: JsValue,
 ) -> Promise {
-    future_to_promise(async move {
+    promise(async move {
         let result: Result<JsValue, ApiError> = async {
             let (ok, bytes, text) = verify(&input).await?;
             if !ok {
@@ -166,6 +167,6 @@ pub fn parse_webhook(
                 .map_err(|_| ApiError::new(ErrorCode::InvalidRequest, "webhook body is not JSON"))
         }
         .await;
-        result.map_err(|e| Failure::from(e).into_js())
+        result.map_err(Failure::from)
     })
 }
