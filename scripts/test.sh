@@ -13,6 +13,14 @@ bash scripts/setup.sh --browser
 step "Rust: core unit and property tests, emulator tests over HTTP"
 cargo test --workspace --locked
 
+step "Rust: clippy, native and wasm32, warnings as errors"
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --workspace --all-targets --locked -q -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --locked -q -- -D warnings
+else
+  echo "clippy: not installed with this toolchain; skipped"
+fi
+
 step "fuzz: the core's answers, requests, webhooks and poll schedule (cargo fuzz, bounded)"
 bash scripts/fuzz.sh
 

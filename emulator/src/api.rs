@@ -37,7 +37,8 @@ fn validation(details: validate::Details) -> Response {
         .into_response()
 }
 
-/// The calling account's key, or the 401/403 answer.
+/// The calling account's key, or the 401/403 answer (a whole Response: the cold path).
+#[allow(clippy::result_large_err)]
 fn authenticate(emu: &Emulator, headers: &HeaderMap) -> Result<String, Response> {
     let Some(key) = headers
         .get("x-api-key")

@@ -58,8 +58,8 @@ pub fn render_png(prompt: &str, seed: i64, ratio: AspectRatio) -> Vec<u8> {
             for d in &discs {
                 let (dx, dy) = (x as f32 - d.x, y as f32 - d.y);
                 if dx * dx + dy * dy <= d.r2 {
-                    for c in 0..3 {
-                        px[c] = px[c] * (1.0 - d.alpha) + d.rgb[c] * d.alpha;
+                    for (p, rgb) in px.iter_mut().zip(d.rgb) {
+                        *p = *p * (1.0 - d.alpha) + rgb * d.alpha;
                     }
                 }
             }

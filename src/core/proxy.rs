@@ -135,7 +135,7 @@ pub fn check_generate(cfg: &ProxyConfig, body: &str) -> Result<String, Refusal> 
         ));
     }
     let prepared = prepare_generate(&value)
-        .map_err(|e| invalid(&e.field().unwrap_or("").to_string(), e.message.clone()))?;
+        .map_err(|e| invalid(e.field().unwrap_or(""), e.message.clone()))?;
     let n = prepared
         .get("prompt")
         .and_then(Value::as_str)

@@ -184,10 +184,7 @@ impl ReveClient {
             js_args::check_object(&o, "options")?;
             let signal = js_args::signal(&o)?;
             let path = routes::job_path(&id)?;
-            inner
-                .call("GET", &path, None, None, signal.as_ref())
-                .await
-                .map(|(_, js)| js)
+            inner.get(&path, signal.as_ref()).await
         })
     }
 
@@ -214,10 +211,7 @@ impl ReveClient {
             };
             let path = routes::list_path(&params)?;
             let signal = js_args::signal(&o)?;
-            inner
-                .call("GET", &path, None, None, signal.as_ref())
-                .await
-                .map(|(_, js)| js)
+            inner.get(&path, signal.as_ref()).await
         })
     }
 
@@ -315,6 +309,13 @@ impl Inner {
             .await?;
         let accepted = Snapshot::parse(&text.as_string().unwrap_or_default())?;
         Ok((accepted, js))
+    }
+
+    /// A GET with retries, resolving with the parsed object.
+    async fn get(&self, path: &str, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
+        self.call("GET", path, None, None, signal)
+            .await
+            .map(|(_, js)| js)
     }
 
     /// One request with retries. Resolves with the body (a JS string) and its parsed object.

@@ -8,29 +8,26 @@ use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response, ResponseInit, Url};
+use web_sys::{Request, Response, ResponseInit, Url};
 
 use super::client::promise;
 use super::js_args;
 use super::js_error::Failure;
+use super::transport::{ApiKey, Transport};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::proxy::{self, ProxyConfig, Refusal, Route};
 use crate::core::request::check_idempotency_key;
 use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(input: &str, init: &RequestInit) -> Result<Promise, JsValue>;
-}
+/// How long the proxy waits for the upstream before answering 504.
+const UPSTREAM_TIMEOUT_MS: f64 = 60_000.0;
 
 struct Proxy {
     cfg: ProxyConfig,
-    api_key: String,
-    upstream: String,
+    /// The same transport as the client's: the key in `X-API-Key`, a time limit per request.
+    upstream: Transport,
     authorize: Option<Function>,
     allow_anonymous: bool,
-    fetch: Option<Function>,
 }
 
 fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
@@ -110,11 +107,14 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     }
     Ok(Proxy {
         cfg,
-        api_key,
-        upstream,
+        upstream: Transport {
+            base_url: upstream,
+            api_key: Some(ApiKey::new(api_key)),
+            fetch: js_args::function(o, "fetch")?,
+            timeout_ms: UPSTREAM_TIMEOUT_MS,
+        },
         authorize: js_args::function(o, "authorize")?,
         allow_anonymous: js_args::boolean(o, "allowAnonymous")?,
-        fetch: js_args::function(o, "fetch")?,
     })
 }
 
@@ -278,54 +278,35 @@ impl Proxy {
         idempotency_key: Option<&str>,
         cors: &[(&'static str, String)],
     ) -> Result<Response, JsValue> {
-        let unreachable = || {
-            refuse(
-                Refusal::new(502, "The upstream service could not be reached"),
-                cors,
-            )
-        };
-        let Ok(headers) = Headers::new() else {
-            return unreachable();
-        };
-        let _ = headers.set("accept", "application/json");
-        let _ = headers.set("x-api-key", &self.api_key);
-        if let Some(k) = idempotency_key {
-            let _ = headers.set("idempotency-key", k);
-        }
-        let init = RequestInit::new();
-        init.set_method(method);
-        if let Some(b) = body {
-            let _ = headers.set("content-type", "application/json");
-            init.set_body(&JsValue::from_str(b));
-        }
-        init.set_headers(&headers);
-        let url = format!("{}{}", self.upstream, path);
-        let started = match &self.fetch {
-            Some(f) => f
-                .call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)
-                .map(|p| Promise::resolve(&p)),
-            None => global_fetch(&url, &init),
-        };
-        let Ok(promise) = started else {
-            return unreachable();
-        };
-        let Ok(res) = JsFuture::from(promise).await else {
-            return unreachable();
-        };
-        let res: Response = res.unchecked_into();
-        let text = match res.text() {
-            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-            Err(_) => None,
-        };
-        let Some(text) = text else {
-            return unreachable();
+        let received = match self
+            .upstream
+            .send(method, path, body, idempotency_key, None)
+            .await
+        {
+            Ok(r) => r,
+            Err(f) if f.code() == ErrorCode::Timeout => {
+                return refuse(
+                    Refusal::new(504, "The upstream service did not answer in time"),
+                    cors,
+                )
+            }
+            Err(_) => {
+                return refuse(
+                    Refusal::new(502, "The upstream service could not be reached"),
+                    cors,
+                )
+            }
         };
         let mut out: Vec<(&str, String)> = cors.iter().map(|(k, v)| (*k, v.clone())).collect();
-        for name in ["content-type", "retry-after", "x-request-id"] {
-            if let Some(v) = res.headers().get(name).ok().flatten() {
-                out.push((name, v));
+        for (name, value) in [
+            ("content-type", &received.content_type),
+            ("retry-after", &received.retry_after),
+            ("x-request-id", &received.request_id),
+        ] {
+            if let Some(v) = value {
+                out.push((name, v.clone()));
             }
         }
-        respond(res.status(), Some(&text), &out)
+        respond(received.status, Some(&received.text()), &out)
     }
 }
