@@ -2,7 +2,7 @@
 # npm test: every test. Rust unit and emulator tests natively, and a bounded fuzz run of the core
 # (FUZZ_SECONDS per target, default 60); then the npm package is built,
 # packed, and installed into a scratch project, whose tests import it by name as a user would:
-# typings (tsc --strict), Node, headless Chromium (page and Web Worker), and workerd (miniflare).
+# typings (tsc --strict), Node, Deno, headless Chromium (page and Web Worker), and workerd (miniflare).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
