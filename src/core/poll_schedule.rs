@@ -200,11 +200,13 @@ pub fn next_delay_ms(
             at_ms,
             fitted: true,
         }) if at_ms - now_ms > floor => at_ms - now_ms + 40.0,
-        // A rough estimate: look again well before it, for a point that fixes the curve.
+        // A rough estimate: look again well before it, for a point that fixes the curve. One
+        // early, low progress value says little (it is floored, and the start is uncertain),
+        // so a rough estimate never puts the next look past half the expected duration.
         Some(Finish {
             at_ms,
             fitted: false,
-        }) if at_ms - now_ms > floor => (at_ms - now_ms) * 0.9,
+        }) if at_ms - now_ms > floor => ((at_ms - now_ms) * 0.9).min(expected.mean_ms * 0.5),
         // Due or overdue: look again soon, if the job is nearly done; otherwise the estimate
         // is off, so step at a fraction of the expected duration.
         Some(_) if last_progress(history) >= 0.9 => floor,
@@ -280,6 +282,16 @@ mod tests {
         assert!((finish.at_ms - 13_000.0).abs() < 250.0, "{finish:?}");
         let d = next_delay_ms(&h, 10_000.0, &DurationEstimate::REVE, Bounds::default());
         assert!((2_800.0..3_300.0).contains(&d), "{d}");
+    }
+
+    #[test]
+    fn one_early_low_progress_value_does_not_send_the_next_look_far_away() {
+        // Seen queued, then at 1 % a moment later: linear extrapolation would say about 15 s.
+        let h = [obs(0.0, false, Some(0)), obs(460.0, true, Some(1))];
+        let expected = DurationEstimate { mean_ms: 300.0, samples: 3 };
+        assert!(next_delay_ms(&h, 460.0, &expected, Bounds::default()) <= 250.0);
+        let reve = next_delay_ms(&h, 460.0, &DurationEstimate::REVE, Bounds::default());
+        assert!(reve <= 7_500.0, "{reve}");
     }
 
     #[test]
