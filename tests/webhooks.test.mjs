@@ -1,0 +1,71 @@
+// The webhook functions and the proxy handler in plain Node, with no workerd: these also run
+// under Node 18, where Web Crypto comes from node:crypto (see js/node.js).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, createHmac } from "node:crypto";
+import { ApiframeError, createProxyHandler, parseWebhook, verifyWebhook } from "apiframe-reve";
+import { KEY, startEmulator } from "./support/emulator.mjs";
+
+let emu;
+const sign = (body, key = KEY) =>
+  `sha256=${createHmac("sha256", createHash("sha256").update(key).digest()).update(body).digest("hex")}`;
+
+before(async () => { emu = await startEmulator(["--job-ms", "300"]); });
+after(() => emu?.stop());
+
+describe("webhooks in Node", () => {
+  test("verifyWebhook and parseWebhook in Node, against independently computed signatures", async () => {
+    const vector = "7945c58a3185015aece7682cf1cf8b397c92e24d48f736a1720e9ee7f7bd7983"; // HMAC of "{}", see emulator/src/webhook.rs
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: "{}", signature: `sha256=${vector}` }), true);
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: "{}", signature: vector }), true);
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: new TextEncoder().encode("{}"), signature: vector }), true);
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: new TextEncoder().encode("{}").buffer, signature: vector }), true);
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: "{ }", signature: vector }), false);
+    assert.equal(await verifyWebhook({ apiKey: "afk_other", body: "{}", signature: vector }), false);
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: "{}", signature: "sha256=nothex" }), false);
+    assert.equal(await verifyWebhook({ apiKey: KEY, body: "{}", signature: null }), false);
+
+    const event = JSON.stringify({ event: "failed", jobId: "j-2", status: "FAILED", error: "boom", model: "reve-create", extra: 1 });
+    const parsed = await parseWebhook({ apiKey: KEY, body: event, signature: sign(event) });
+    assert.deepEqual(parsed, JSON.parse(event));
+    await assert.rejects(parseWebhook({ apiKey: KEY, body: event, signature: sign("x") }), (e) => e instanceof ApiframeError && e.code === "authentication");
+    const notEvent = JSON.stringify({ hello: 1 });
+    await assert.rejects(parseWebhook({ apiKey: KEY, body: notEvent, signature: sign(notEvent) }), (e) => e.code === "invalid_request");
+    await assert.rejects(verifyWebhook({ apiKey: KEY, body: { parsed: true }, signature: vector }), (e) => e.code === "invalid_request" && e.details.field === "body");
+  });
+});
+
+describe("the proxy handler in Node", () => {
+  const generate = (headers = {}) => new Request("http://proxy.test/v2/images/generate", {
+    method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ prompt: "x" }),
+  });
+
+  test("strict by default: with neither authorize nor allowAnonymous every call is refused, saying what to set", async () => {
+    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url });
+    const res = await handler(generate());
+    assert.equal(res.status, 401);
+    assert.match((await res.json()).error, /authorize\(request\).*allowAnonymous: true/);
+  });
+
+  test("it runs on Node's own Request and passes Idempotency-Key through", async () => {
+    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, authorize: async (req) => req.headers.get("authorization") === "Bearer ok" });
+    const a = await handler(generate({ authorization: "Bearer ok", "idempotency-key": "order-77" }));
+    const b = await handler(generate({ authorization: "Bearer ok", "idempotency-key": "order-77" }));
+    assert.equal(a.status, 202);
+    assert.match(a.headers.get("x-request-id"), /^req_/);
+    assert.equal((await a.json()).jobId, (await b.json()).jobId, "the same key gave the same job");
+    assert.equal((await handler(generate({ authorization: "Bearer no" }))).status, 401);
+  });
+
+  test("a missing key or a bad option is a typed error at creation", () => {
+    assert.throws(() => createProxyHandler({ upstream: emu.url }), (e) => e instanceof ApiframeError && e.details.field === "apiKey");
+    assert.throws(() => createProxyHandler({ apiKey: KEY, allowModels: "reve-create" }), (e) => e.details.field === "allowModels");
+    assert.throws(() => createProxyHandler({ apiKey: KEY, upstream: "not a url" }), (e) => e.details.field === "upstream");
+  });
+
+  test("an unreachable upstream answers 502, not a crash", async () => {
+    const handler = createProxyHandler({ apiKey: KEY, upstream: "http://127.0.0.1:9", allowAnonymous: true });
+    const res = await handler(new Request("http://proxy.test/v2/jobs"));
+    assert.equal(res.status, 502);
+  });
+});
