@@ -74,6 +74,19 @@ test("same seed again gives the same picture", async () => {
   assert.equal(await page.locator("#gallery li").count(), 2);
 });
 
+test("the gallery survives a reload and reopens a job", async () => {
+  const urls = await page.$$eval("#gallery li img", (imgs) => imgs.map((i) => i.getAttribute("src")));
+  assert.equal(urls.length, 2);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.locator("#gallery li").count(), 2, "kept in sessionStorage");
+  assert.equal(await page.isHidden("#result"), true);
+  await page.locator("#gallery li button").nth(1).click();
+  assert.equal(await page.isVisible("#result"), true);
+  assert.equal(await page.getAttribute("#image", "src"), urls[1]);
+  assert.match(await page.textContent("#caption"), /JASMINE GOLD.*16:9.*seed \d+/);
+});
+
 test("cancel aborts the wait and keeps the job id in view", async () => {
   await page.getByRole("button", { name: "Generate" }).click();
   await page.waitForFunction(() => /^[0-9a-f-]{36}$/.test(document.getElementById("job-id").textContent));
