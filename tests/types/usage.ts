@@ -3,7 +3,12 @@
 import {
   ApiframeError,
   ReveClient,
+  createProxyHandler,
   imageUrls,
+  parseWebhook,
+  verifyWebhook,
+  type ProxyOptions,
+  type WebhookPayload,
   type AspectRatio,
   type ErrorCode,
   type GenerateRequest,
@@ -15,6 +20,31 @@ import {
 
 const client = new ReveClient({ apiKey: "afk_x", baseUrl: "https://my.site/api/reve", maxRetries: 3, timeoutMs: 30_000 });
 new ReveClient({ baseUrl: "https://my.site/api/reve", fetch: (url, init) => fetch(url, init) });
+new ReveClient({ apiKey: "k", expectedDurationMs: 20_000, minPollIntervalMs: 500, maxPollIntervalMs: 5_000 });
+
+async function edge(request: Request): Promise<Response> {
+  const options: ProxyOptions = {
+    apiKey: "afk_x",
+    prefix: "/api/reve",
+    authorize: async (req: Request) => req.headers.has("cookie"),
+    allowModels: ["reve-create"],
+    maxPromptLength: 500,
+    cors: { origins: ["https://app.example"] },
+  };
+  const proxy: (request: Request) => Promise<Response> = createProxyHandler(options);
+  const body = await request.text();
+  const ok: boolean = await verifyWebhook({ apiKey: "afk_x", body, signature: request.headers.get("x-webhook-signature") });
+  const event: WebhookPayload = await parseWebhook({ apiKey: "afk_x", body: new Uint8Array(), signature: "sha256=00" });
+  if (event.event === "completed") {
+    const done: string = event.completedAt;
+    void done;
+  } else if (event.event === "failed") {
+    const why: string = event.error;
+    void why;
+  }
+  void ok;
+  return proxy(request);
+}
 
 async function usage(signal: AbortSignal): Promise<string[]> {
   const request: GenerateRequest = {
@@ -73,7 +103,11 @@ function misuse(): void {
   const job: Job = client.getJob("id");
   // @ts-expect-error not an error code
   const code: ErrorCode = "oops";
+  // @ts-expect-error the proxy needs the key
+  createProxyHandler({ allowAnonymous: true });
+  // @ts-expect-error webhooks are checked over the raw body, not a parsed object
+  void verifyWebhook({ apiKey: "k", body: { event: "completed" }, signature: "x" });
   void [job, code];
 }
 
-void [usage, errors, misuse];
+void [usage, errors, misuse, edge];
