@@ -88,6 +88,7 @@ test("the gallery survives a reload and reopens a job", async () => {
 });
 
 test("cancel aborts the wait and keeps the job id in view", async () => {
+  await page.fill("#prompt", "One character across three scenes");
   await page.getByRole("button", { name: "Generate" }).click();
   await page.waitForFunction(() => /^[0-9a-f-]{36}$/.test(document.getElementById("job-id").textContent));
   await page.getByRole("button", { name: "Cancel" }).click();
