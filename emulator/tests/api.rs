@@ -183,13 +183,7 @@ async fn keys_are_checked_401_and_403() {
         .unwrap();
     assert_eq!(res.status(), 403);
     json_of(res, "ErrorResponse").await;
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs"))
-        .header("x-api-key", "afk_a")
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs", "afk_a").await;
     assert_eq!(res.status(), 403);
 }
 
@@ -282,31 +276,15 @@ async fn cancelled_jobs_end_cancelled_and_are_refunded() {
 async fn jobs_are_private_and_ids_are_checked() {
     let emu = Emulator::start(&["--api-key", KEY, "--api-key", "afk_other"]);
     let id = emu.submit_ok(req("x", "1:1", 1)).await;
-    let res = emu
-        .http
-        .get(emu.at(&format!("/v2/jobs/{id}")))
-        .header("x-api-key", "afk_other")
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get(&format!("/v2/jobs/{id}"), "afk_other").await;
     assert_eq!(res.status(), 404);
     json_of(res, "ErrorResponse").await;
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs/not-a-uuid"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs/not-a-uuid", KEY).await;
     assert_eq!(res.status(), 400);
     json_of(res, "ErrorResponse").await;
     let res = emu
-        .http
-        .get(emu.at("/v2/jobs/00000000-0000-4000-8000-000000000000"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+        .get("/v2/jobs/00000000-0000-4000-8000-000000000000", KEY)
+        .await;
     assert_eq!(res.status(), 404);
 }
 
@@ -350,13 +328,7 @@ async fn listing_pages_through_every_job_once_newest_first() {
     for id in &ids {
         emu.until_final(id).await;
     }
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs?status=QUEUED"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs?status=QUEUED", KEY).await;
     assert_eq!(
         json_of(res, "JobList").await["jobs"]
             .as_array()
@@ -364,13 +336,7 @@ async fn listing_pages_through_every_job_once_newest_first() {
             .len(),
         0
     );
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs?status=COMPLETED&limit=100"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs?status=COMPLETED&limit=100", KEY).await;
     assert_eq!(
         json_of(res, "JobList").await["jobs"]
             .as_array()
@@ -387,13 +353,7 @@ async fn listing_pages_through_every_job_once_newest_first() {
         "scope=org",
         "search=nope",
     ] {
-        let res = emu
-            .http
-            .get(emu.at(&format!("/v2/jobs?{bad}")))
-            .header("x-api-key", KEY)
-            .send()
-            .await
-            .unwrap();
+        let res = emu.get(&format!("/v2/jobs?{bad}"), KEY).await;
         assert_eq!(res.status(), 400, "{bad}");
         json_of(res, "ValidationError").await;
     }

@@ -25,23 +25,11 @@ async fn status_faults_answer_then_clear() {
         json_of(res, "ErrorResponse").await;
     }
     assert_eq!(emu.submit(body()).await.status(), 202);
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs", KEY).await;
     assert_eq!(res.status(), 429);
     assert_eq!(res.headers()["retry-after"], "7");
     json_of(res, "ErrorResponse").await;
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs", KEY).await;
     assert_eq!(res.status(), 200);
     emu.control("/__emulator/faults", json!([{"kind": "500", "count": 3}]))
         .await;
@@ -132,13 +120,7 @@ async fn slow_answers_wait() {
     )
     .await;
     let t = Instant::now();
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs", KEY).await;
     assert_eq!(res.status(), 200);
     assert!(t.elapsed() >= Duration::from_millis(550));
 }
@@ -173,13 +155,7 @@ async fn hostile_input_never_takes_the_server_down() {
             res.status()
         );
     }
-    let res = emu
-        .http
-        .get(emu.at("/v2/jobs/%00%ff"))
-        .header("x-api-key", KEY)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.get("/v2/jobs/%00%ff", KEY).await;
     assert_eq!(res.status(), 400);
     assert_eq!(emu.submit(body()).await.status(), 202);
 }

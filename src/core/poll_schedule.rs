@@ -168,15 +168,6 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
     })
 }
 
-/// Estimated milliseconds from `now_ms` until the job finishes (negative: overdue).
-pub fn estimated_remaining_ms(
-    history: &[Observation],
-    now_ms: f64,
-    expected: &DurationEstimate,
-) -> f64 {
-    estimated_finish(history).map_or(expected.mean_ms, |f| f.at_ms) - now_ms
-}
-
 /// The last progress seen, as a fraction.
 fn last_progress(history: &[Observation]) -> f64 {
     history
@@ -259,7 +250,7 @@ mod tests {
             obs(1_000.0, true, Some(10)),
             obs(5_000.0, true, Some(50)),
         ];
-        let remaining = estimated_remaining_ms(&h, 5_000.0, &DurationEstimate::REVE);
+        let remaining = estimated_finish(&h).unwrap().at_ms - 5_000.0;
         assert!((4_000.0..6_500.0).contains(&remaining), "{remaining}");
     }
 
@@ -288,7 +279,10 @@ mod tests {
     fn one_early_low_progress_value_does_not_send_the_next_look_far_away() {
         // Seen queued, then at 1 % a moment later: linear extrapolation would say about 15 s.
         let h = [obs(0.0, false, Some(0)), obs(460.0, true, Some(1))];
-        let expected = DurationEstimate { mean_ms: 300.0, samples: 3 };
+        let expected = DurationEstimate {
+            mean_ms: 300.0,
+            samples: 3,
+        };
         assert!(next_delay_ms(&h, 460.0, &expected, Bounds::default()) <= 250.0);
         let reve = next_delay_ms(&h, 460.0, &DurationEstimate::REVE, Bounds::default());
         assert!(reve <= 7_500.0, "{reve}");

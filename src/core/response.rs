@@ -53,9 +53,14 @@ fn summary(status: u16) -> &'static str {
     }
 }
 
+/// Whether an answer's status means success (2xx): its body is the result.
+pub fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 /// `Ok(())` for a 2xx answer (the caller parses the body); otherwise the typed error.
 pub fn check(answer: &Answer) -> Result<(), ApiError> {
-    if (200..300).contains(&answer.status) {
+    if is_success(answer.status) {
         return Ok(());
     }
     Err(error_for(answer))

@@ -68,8 +68,18 @@ pub(crate) fn promise(
     future_to_promise(async move { boxed.await.map_err(Failure::into_js) })
 }
 
-fn reject(e: ApiError) -> Promise {
-    Promise::reject(&Failure::from(e).into_js())
+/// An optional options object as the value the option readers take.
+fn or_undefined(o: Option<js_sys::Object>) -> JsValue {
+    o.map(JsValue::from).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A job id argument and its path, checked.
+fn job_arg(job_id: &JsValue) -> Result<(String, String), ApiError> {
+    let id = job_id
+        .as_string()
+        .ok_or_else(|| ApiError::invalid("jobId", "jobId must be a string", None))?;
+    let path = routes::job_path(&id)?;
+    Ok((id, path))
 }
 
 #[wasm_bindgen]
@@ -81,8 +91,7 @@ impl ReveClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ReveClientOptions")] options: Option<js_sys::Object>,
     ) -> Result<ReveClient, JsValue> {
-        Self::build(options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))
-            .map_err(|e| Failure::from(e).into_js())
+        Self::build(or_undefined(options)).map_err(|e| Failure::from(e).into_js())
     }
 
     fn build(o: JsValue) -> Result<ReveClient, ApiError> {
@@ -164,7 +173,7 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "GenerateOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        let o = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let o = or_undefined(options);
         promise(async move { inner.generate(&request, &o).await.map(|(_, js)| js) })
     }
 
@@ -176,14 +185,11 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        let o = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let Some(id) = job_id.as_string() else {
-            return reject(ApiError::invalid("jobId", "jobId must be a string", None));
-        };
+        let o = or_undefined(options);
         promise(async move {
+            let (_, path) = job_arg(&job_id)?;
             js_args::check_object(&o, "options")?;
             let signal = js_args::signal(&o)?;
-            let path = routes::job_path(&id)?;
             inner.get(&path, signal.as_ref()).await
         })
     }
@@ -197,8 +203,8 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        let p = params.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let o = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let p = or_undefined(params);
+        let o = or_undefined(options);
         promise(async move {
             js_args::check_object(&p, "params")?;
             js_args::check_object(&o, "options")?;
@@ -225,13 +231,10 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        let o = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let Some(id) = job_id.as_string() else {
-            return reject(ApiError::invalid("jobId", "jobId must be a string", None));
-        };
+        let o = or_undefined(options);
         promise(async move {
+            let (id, path) = job_arg(&job_id)?;
             js_args::check_object(&o, "options")?;
-            let path = routes::job_path(&id)?;
             inner.wait(&id, &path, &o, Vec::new()).await
         })
     }
@@ -245,7 +248,7 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        let o = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let o = or_undefined(options);
         promise(async move {
             let (accepted, _) = inner.generate(&request, &o).await?;
             let id = accepted.id.clone().unwrap_or_default();

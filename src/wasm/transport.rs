@@ -58,7 +58,7 @@ pub struct Received {
 
 impl Received {
     pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
+        crate::core::response::is_success(self.status)
     }
 
     /// The body as Rust text, for the core.

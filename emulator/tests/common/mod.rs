@@ -60,14 +60,18 @@ impl Emulator {
         v["jobId"].as_str().unwrap().to_string()
     }
 
-    pub async fn job(&self, id: &str) -> Value {
-        let res = self
-            .http
-            .get(self.at(&format!("/v2/jobs/{id}")))
-            .header("x-api-key", KEY)
+    /// `GET path` with an API key.
+    pub async fn get(&self, path: &str, key: &str) -> reqwest::Response {
+        self.http
+            .get(self.at(path))
+            .header("x-api-key", key)
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    pub async fn job(&self, id: &str) -> Value {
+        let res = self.get(&format!("/v2/jobs/{id}"), KEY).await;
         assert_eq!(res.status(), 200);
         json_of(res, "Job").await
     }
