@@ -2,6 +2,7 @@
 #![no_main]
 
 use apiframe_reve::core::job::{image_urls, Snapshot};
+use apiframe_reve::core::json;
 use apiframe_reve::core::response::{self, Answer};
 use apiframe_reve::core::retry_after;
 use libfuzzer_sys::fuzz_target;
@@ -29,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(snapshot) = Snapshot::parse(body) {
         assert!(snapshot.progress.map_or(true, |p| p <= 100));
     }
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(body) {
+    if let Ok(value) = json::parse(body) {
         let _ = image_urls(&value);
     }
 });

@@ -1,6 +1,8 @@
 //! Errors as data: every failure the client can report, with what a caller needs to act on it.
 
-use serde_json::Value;
+use alloc::string::{String, ToString};
+
+use super::json::{Map, Value};
 
 /// What kind of failure this is; the JS `ApiframeError.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -110,10 +112,10 @@ impl ApiError {
 
     /// Bad input caught before sending: names the field and what it allows.
     pub fn invalid(field: &str, message: impl Into<String>, allowed: Option<Value>) -> Self {
-        let mut details = serde_json::Map::new();
-        details.insert("field".into(), Value::String(field.into()));
+        let mut details = Map::new();
+        details.insert("field", Value::from(field));
         if let Some(a) = allowed {
-            details.insert("allowed".into(), a);
+            details.insert("allowed", a);
         }
         let mut e = ApiError::new(ErrorCode::InvalidRequest, message);
         e.details = Some(Value::Object(details));
@@ -133,27 +135,23 @@ impl ApiError {
     }
 }
 
-/// A number as JavaScript would print it (`2`, `2.5`), without core's float formatting, which
-/// would add kilobytes to the WebAssembly module.
-pub fn show_number(x: f64) -> String {
-    if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 {
-        (x as i64).to_string()
-    } else {
-        Value::from(x).to_string()
+pub use super::text::show_number;
+
+impl ::core::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.code.as_str())?;
+        f.write_str(": ")?;
+        f.write_str(&self.message)
     }
 }
 
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code.as_str(), self.message)
-    }
-}
-
+#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ApiError {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     #[test]
     fn codes_have_distinct_wire_names() {

@@ -1,8 +1,10 @@
 //! What the client needs to know of a job: its status, progress and outputs. The caller gets
 //! the service's whole JSON; this view only drives decisions.
 
-use serde::Deserialize;
-use serde_json::Value;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::json::{self, Value};
 
 use super::error::{ApiError, ErrorCode};
 
@@ -34,22 +36,6 @@ impl Status {
     }
 }
 
-#[derive(Deserialize)]
-struct Wire {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(rename = "jobId", default)]
-    job_id: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    progress: Option<Value>,
-    #[serde(default)]
-    error: Option<Value>,
-    #[serde(default)]
-    expired: Option<bool>,
-}
-
 /// A job's state as one answer showed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
@@ -65,27 +51,31 @@ impl Snapshot {
     /// Reads a job (or a `JobAccepted`) from an answer's text. Missing or odd fields are
     /// tolerated; only a body that is not a JSON object is an error.
     pub fn parse(text: &str) -> Result<Snapshot, ApiError> {
-        let w: Wire = serde_json::from_str(text).map_err(|_| {
+        let not_a_job = || {
             ApiError::new(
                 ErrorCode::Server,
                 "the service sent a job that is not a JSON object",
             )
-        })?;
-        let progress = w
-            .progress
-            .as_ref()
+        };
+        let v = json::parse(text).map_err(|_| not_a_job())?;
+        if v.as_object().is_none() {
+            return Err(not_a_job());
+        }
+        let text_of = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let progress = v
+            .get("progress")
             .and_then(Value::as_f64)
             .map(|p| p.clamp(0.0, 100.0) as u8);
         Ok(Snapshot {
-            id: w.id.or(w.job_id),
-            status: Status::parse(w.status.as_deref().unwrap_or("")),
+            id: text_of("id").or_else(|| text_of("jobId")),
+            status: Status::parse(v.get("status").and_then(Value::as_str).unwrap_or("")),
             progress,
-            error: match w.error {
-                Some(Value::String(s)) => Some(s),
+            error: match v.get("error") {
+                Some(Value::String(s)) => Some(s.clone()),
                 Some(Value::Null) | None => None,
-                Some(other) => Some(other.to_string()),
+                Some(other) => Some(other.to_json()),
             },
-            expired: w.expired.unwrap_or(false),
+            expired: matches!(v.get("expired"), Some(Value::Bool(true))),
         })
     }
 }
@@ -128,6 +118,7 @@ pub fn image_urls(result: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::tests::j;
     use serde_json::json;
 
     #[test]
@@ -160,12 +151,12 @@ mod tests {
 
     #[test]
     fn finds_image_urls_in_every_documented_shape() {
-        assert_eq!(image_urls(&json!({"images": ["a", "b"]})), ["a", "b"]);
-        assert_eq!(image_urls(&json!("a")), ["a"]);
-        assert_eq!(image_urls(&json!(["a"])), ["a"]);
-        assert_eq!(image_urls(&json!({"image_urls": ["x"]})), ["x"]);
-        assert_eq!(image_urls(&json!({"url": "u"})), ["u"]);
-        assert!(image_urls(&json!(null)).is_empty());
-        assert!(image_urls(&json!({"images": []})).is_empty());
+        assert_eq!(image_urls(&j(json!({"images": ["a", "b"]}))), ["a", "b"]);
+        assert_eq!(image_urls(&j(json!("a"))), ["a"]);
+        assert_eq!(image_urls(&j(json!(["a"]))), ["a"]);
+        assert_eq!(image_urls(&j(json!({"image_urls": ["x"]}))), ["x"]);
+        assert_eq!(image_urls(&j(json!({"url": "u"}))), ["u"]);
+        assert!(image_urls(&j(json!(null))).is_empty());
+        assert!(image_urls(&j(json!({"images": []}))).is_empty());
     }
 }

@@ -5,8 +5,11 @@
 // JavaScript: boxing them would cost an allocation per error and buy nothing on the hot path.
 #![allow(clippy::result_large_err)]
 
+#[macro_use]
+pub mod text;
 pub mod error;
 pub mod job;
+pub mod json;
 pub mod poll_schedule;
 pub mod proxy;
 pub mod request;

@@ -5,6 +5,8 @@
 //! next look is placed shortly before the estimated finish, then close around it; never
 //! sooner than a floor, never later than a ceiling.
 
+use alloc::vec::Vec;
+
 /// What one look at the job showed, `at_ms` after the wait began.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Observation {
@@ -69,7 +71,7 @@ fn processing_start(history: &[Observation]) -> Option<(f64, f64)> {
 /// Processing duration `d` for which a curve `p = 1 - (1 - (t - s) / d)^k` passes through
 /// `(t, p)`.
 fn duration_for(t: f64, p: f64, s: f64, k: f64) -> f64 {
-    (t - s) / (1.0 - (1.0 - p).powf(1.0 / k)).max(1e-9)
+    (t - s) / (1.0 - libm::pow(1.0 - p, 1.0 / k)).max(1e-9)
 }
 
 /// A finish estimate and whether it rests on a fitted curve (else it is a rough first guess).
@@ -124,14 +126,14 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
             return None;
         }
         for _ in 0..40 {
-            let mid = (lo * hi).sqrt();
+            let mid = libm::sqrt(lo * hi);
             if gap(mid).signum() == gap(lo).signum() {
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
-        let k = (lo * hi).sqrt();
+        let k = libm::sqrt(lo * hi);
         Some((k, duration_for(t2, p2, s, k)))
     };
     // With a third, earlier point, it places the start within its bracket: refit from there.
@@ -140,8 +142,8 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
     if let (Some(&(t0, p0)), true) = (points.first(), points.len() >= 3) {
         for _ in 0..6 {
             let Some((k, d)) = fitted else { break };
-            let refined =
-                (t0 - d * (1.0 - (1.0 - p0).powf(1.0 / k))).clamp(s - uncertainty, s + uncertainty);
+            let refined = (t0 - d * (1.0 - libm::pow(1.0 - p0, 1.0 / k)))
+                .clamp(s - uncertainty, s + uncertainty);
             match fit(refined) {
                 Some(f) => {
                     start = refined;

@@ -1,7 +1,11 @@
 //! The key-keeping proxy's decisions: which requests may pass, what they must look like, and
 //! which CORS headers answer them. The wasm layer forwards what this allows and nothing else.
 
-use serde_json::{json, Value};
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::json::{self, Map, Value};
 
 use super::request::prepare_generate;
 use super::routes::{is_uuid, GENERATE};
@@ -60,7 +64,7 @@ impl Refusal {
     pub fn new(status: u16, message: impl Into<String>) -> Self {
         Refusal {
             status,
-            body: json!({ "error": message.into() }),
+            body: Value::object([("error", Value::from(message.into()))]),
             allow: None,
         }
     }
@@ -72,7 +76,7 @@ pub fn normalize_prefix(p: &str) -> String {
     if t.is_empty() {
         String::new()
     } else {
-        format!("/{t}")
+        cat!('/', t)
     }
 }
 
@@ -97,7 +101,7 @@ pub fn route(cfg: &ProxyConfig, method: &str, path: &str) -> Result<Route, Refus
     } else {
         let mut r = Refusal::new(
             405,
-            format!("Method {method} not allowed here; use {allowed}"),
+            cat!("Method ", method, " not allowed here; use ", allowed),
         );
         r.allow = Some(allowed);
         Err(r)
@@ -110,16 +114,27 @@ pub fn check_generate(cfg: &ProxyConfig, body: &str) -> Result<String, Refusal> 
     if body.len() > cfg.max_body_bytes {
         return Err(Refusal::new(
             413,
-            format!("Request body is larger than {} bytes", cfg.max_body_bytes),
+            cat!("Request body is larger than ", cfg.max_body_bytes, " bytes"),
         ));
     }
-    let invalid = |field: &str, message: String| Refusal {
-        status: 400,
-        body: json!({ "error": "Validation failed", "details": { field: [message] } }),
-        allow: None,
+    let invalid = |field: &str, message: String| {
+        let mut details = Map::new();
+        details.insert(field, Value::Array(vec![Value::from(message)]));
+        Refusal {
+            status: 400,
+            body: Value::object([
+                ("error", Value::from("Validation failed")),
+                ("details", Value::Object(details)),
+            ]),
+            allow: None,
+        }
     };
-    let value: Value = serde_json::from_str(body)
-        .map_err(|e| invalid("", format!("Body is not valid JSON: {e}")))?;
+    let value = json::parse_exact(body).map_err(|e| {
+        invalid(
+            "",
+            cat!("Body is not valid JSON: ", e.what, " at byte ", e.offset),
+        )
+    })?;
     let model = value
         .get("model")
         .and_then(Value::as_str)
@@ -128,8 +143,10 @@ pub fn check_generate(cfg: &ProxyConfig, body: &str) -> Result<String, Refusal> 
     if !cfg.allow_models.contains(&model) {
         return Err(invalid(
             "model",
-            format!(
-                "model \"{model}\" is not allowed by this proxy; allowed: {}",
+            cat!(
+                "model \"",
+                model,
+                "\" is not allowed by this proxy; allowed: ",
                 cfg.allow_models.join(", ")
             ),
         ));
@@ -143,13 +160,15 @@ pub fn check_generate(cfg: &ProxyConfig, body: &str) -> Result<String, Refusal> 
     if n > cfg.max_prompt_length {
         return Err(invalid(
             "prompt",
-            format!(
-                "prompt is {n} characters; this proxy allows at most {}",
+            cat!(
+                "prompt is ",
+                n,
+                " characters; this proxy allows at most ",
                 cfg.max_prompt_length
             ),
         ));
     }
-    Ok(prepared.to_string())
+    Ok(prepared.to_json())
 }
 
 /// CORS headers for a request from `origin`, if that origin is allowed.

@@ -2,7 +2,10 @@
 //! The request mirrors the wire (`prompt`, `model`, `reveParams`, `webhookUrl`,
 //! `webhookEvents`); keys the client does not know pass through untouched.
 
-use serde_json::{json, Map, Value};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::json::{Map, Value};
 
 use super::error::ApiError;
 
@@ -11,7 +14,7 @@ pub const PROMPT_MAX_UTF16: usize = 2000;
 pub const ASPECT_RATIOS: [&str; 7] = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
 pub const WEBHOOK_EVENTS: [&str; 3] = ["progress", "completed", "failed"];
 /// 2^53 - 1: larger integers do not survive JSON in JavaScript.
-pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 /// The `reveParams` keys the service documents; `null` in one of them means "not set".
 const REVE_PARAMS: [&str; 3] = ["aspect_ratio", "seed", "version"];
@@ -19,18 +22,18 @@ const REVE_PARAMS: [&str; 3] = ["aspect_ratio", "seed", "version"];
 fn describe(v: &Value) -> String {
     match v {
         Value::String(s) if s.chars().count() > 40 => {
-            format!("a string of {} characters", s.chars().count())
+            cat!("a string of ", s.chars().count(), " characters")
         }
         Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
-        other => other.to_string(),
+        other => other.to_json(),
     }
 }
 
 fn list(items: &[&str]) -> String {
     items
         .iter()
-        .map(|s| format!("\"{s}\""))
+        .map(|s| cat!('"', s, '"'))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -54,14 +57,14 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
     let Some(obj) = request.as_object() else {
         return Err(ApiError::invalid(
             "request",
-            format!(
-                "the request must be an object like {{ prompt: \"...\" }}, got {}",
+            cat!(
+                "the request must be an object like { prompt: \"...\" }, got ",
                 describe(request)
             ),
             None,
         ));
     };
-    let mut out: Map<String, Value> = obj.clone();
+    let mut out = obj.clone();
 
     match obj.get("prompt") {
         Some(Value::String(p)) => {
@@ -69,8 +72,16 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
             if n == 0 || n > PROMPT_MAX_UTF16 {
                 return Err(ApiError::invalid(
                     "prompt",
-                    format!("prompt must be 1 to {PROMPT_MAX_UTF16} characters long, got {n}"),
-                    Some(json!({ "minLength": 1, "maxLength": PROMPT_MAX_UTF16 })),
+                    cat!(
+                        "prompt must be 1 to ",
+                        PROMPT_MAX_UTF16,
+                        " characters long, got ",
+                        n
+                    ),
+                    Some(Value::object([
+                        ("minLength", Value::from(1u64)),
+                        ("maxLength", Value::from(PROMPT_MAX_UTF16 as u64)),
+                    ])),
                 ));
             }
         }
@@ -84,7 +95,7 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
         Some(v) => {
             return Err(ApiError::invalid(
                 "prompt",
-                format!("prompt must be a string, got {}", describe(v)),
+                cat!("prompt must be a string, got ", describe(v)),
                 None,
             ))
         }
@@ -92,17 +103,19 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
 
     match obj.get("model") {
         None | Some(Value::Null) => {
-            out.insert("model".into(), Value::String(MODEL.into()));
+            out.insert("model", Value::from(MODEL));
         }
         Some(Value::String(m)) if m == MODEL => {}
         Some(v) => {
             return Err(ApiError::invalid(
                 "model",
-                format!(
-                    "model must be \"{MODEL}\" (or left out), got {}",
+                cat!(
+                    "model must be \"",
+                    MODEL,
+                    "\" (or left out), got ",
                     describe(v)
                 ),
-                Some(json!([MODEL])),
+                Some(Value::strings(&[MODEL])),
             ))
         }
     }
@@ -113,20 +126,17 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
         }
         Some(Value::Object(p)) => {
             check_reve_params(p)?;
-            let set: Map<String, Value> = p
-                .iter()
-                .filter(|(k, v)| !(v.is_null() && REVE_PARAMS.contains(&k.as_str())))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            out.insert("reveParams".into(), Value::Object(set));
+            let mut set = p.clone();
+            set.retain(|k, v| !(v.is_null() && REVE_PARAMS.contains(&k)));
+            out.insert("reveParams", Value::Object(set));
         }
         Some(v) => {
             return Err(ApiError::invalid(
                 "reveParams",
-                format!(
-                "reveParams must be an object like {{ aspect_ratio: \"16:9\", seed: 1 }}, got {}",
-                describe(v)
-            ),
+                cat!(
+                    "reveParams must be an object like { aspect_ratio: \"16:9\", seed: 1 }, got ",
+                    describe(v)
+                ),
                 None,
             ))
         }
@@ -151,13 +161,13 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
             out.remove("webhookUrl");
         }
         Some(Value::String(u)) if is_http_url(u) => {
-            out.insert("webhookUrl".into(), Value::String(u.clone()));
+            out.insert("webhookUrl", Value::from(u.as_str()));
         }
         Some(v) => {
             return Err(ApiError::invalid(
                 "webhookUrl",
-                format!(
-                    "webhookUrl must be an absolute http(s) URL, got {}",
+                cat!(
+                    "webhookUrl must be an absolute http(s) URL, got ",
                     describe(v)
                 ),
                 None,
@@ -174,12 +184,13 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
                 if !e.as_str().is_some_and(|s| WEBHOOK_EVENTS.contains(&s)) {
                     return Err(ApiError::invalid(
                         "webhookEvents",
-                        format!(
-                            "webhookEvents may hold only {}, got {}",
+                        cat!(
+                            "webhookEvents may hold only ",
                             list(&WEBHOOK_EVENTS),
+                            ", got ",
                             describe(e)
                         ),
-                        Some(json!(WEBHOOK_EVENTS)),
+                        Some(Value::strings(&WEBHOOK_EVENTS)),
                     ));
                 }
             }
@@ -187,49 +198,51 @@ pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
         Some(v) => {
             return Err(ApiError::invalid(
                 "webhookEvents",
-                format!(
-                    "webhookEvents must be a non-empty array of {}, got {}",
+                cat!(
+                    "webhookEvents must be a non-empty array of ",
                     list(&WEBHOOK_EVENTS),
+                    ", got ",
                     describe(v)
                 ),
-                Some(json!(WEBHOOK_EVENTS)),
+                Some(Value::strings(&WEBHOOK_EVENTS)),
             ))
         }
     }
     Ok(Value::Object(out))
 }
 
-fn check_reve_params(p: &Map<String, Value>) -> Result<(), ApiError> {
+fn check_reve_params(p: &Map) -> Result<(), ApiError> {
     if let Some(v) = p.get("aspect_ratio").filter(|v| !v.is_null()) {
         if !v.as_str().is_some_and(|s| ASPECT_RATIOS.contains(&s)) {
             return Err(ApiError::invalid(
                 "reveParams.aspect_ratio",
-                format!(
-                    "reveParams.aspect_ratio must be one of {}, got {}",
+                cat!(
+                    "reveParams.aspect_ratio must be one of ",
                     list(&ASPECT_RATIOS),
+                    ", got ",
                     describe(v)
                 ),
-                Some(json!(ASPECT_RATIOS)),
+                Some(Value::strings(&ASPECT_RATIOS)),
             ));
         }
     }
     if let Some(v) = p.get("seed").filter(|v| !v.is_null()) {
         let ok = v
-            .as_i64()
-            .is_some_and(|i| (i as f64).abs() <= MAX_SAFE_INTEGER)
-            || v.as_u64().is_some_and(|u| u as f64 <= MAX_SAFE_INTEGER)
-            || v.as_f64()
-                .is_some_and(|f| f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER);
+            .as_number()
+            .and_then(|n| n.as_i64())
+            .is_some_and(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER);
         if !ok {
             return Err(ApiError::invalid(
                 "reveParams.seed",
-                format!(
-                    "reveParams.seed must be a whole number from -(2^53-1) to 2^53-1, got {}",
+                cat!(
+                    "reveParams.seed must be a whole number from -(2^53-1) to 2^53-1, got ",
                     describe(v)
                 ),
-                Some(
-                    json!({ "type": "integer", "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER }),
-                ),
+                Some(Value::object([
+                    ("type", Value::from("integer")),
+                    ("minimum", Value::from(-(MAX_SAFE_INTEGER as i64))),
+                    ("maximum", Value::from(MAX_SAFE_INTEGER)),
+                ])),
             ));
         }
     }
@@ -237,7 +250,7 @@ fn check_reve_params(p: &Map<String, Value>) -> Result<(), ApiError> {
         if !v.is_string() {
             return Err(ApiError::invalid(
                 "reveParams.version",
-                format!("reveParams.version must be a string, got {}", describe(v)),
+                cat!("reveParams.version must be a string, got ", describe(v)),
                 None,
             ));
         }
@@ -253,7 +266,11 @@ pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
     {
         return Err(ApiError::invalid(
             "idempotencyKey",
-            format!("idempotencyKey must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"),
+            cat!(
+                "idempotencyKey must be 1 to ",
+                IDEMPOTENCY_KEY_MAX,
+                " visible ASCII characters"
+            ),
             None,
         ));
     }
@@ -263,10 +280,12 @@ pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::tests::j;
     use proptest::prelude::*;
+    use serde_json::json;
 
-    fn field_of(v: Value) -> String {
-        prepare_generate(&v)
+    fn field_of(v: serde_json::Value) -> String {
+        prepare_generate(&j(v))
             .unwrap_err()
             .field()
             .unwrap()
@@ -275,21 +294,25 @@ mod tests {
 
     #[test]
     fn defaults_the_model_and_keeps_unknown_keys() {
-        let out = prepare_generate(
-            &json!({"prompt": "car", "reveParams": {"seed": 1, "future": true}, "extra": 2}),
-        )
+        let out = prepare_generate(&j(
+            json!({"prompt": "car", "reveParams": {"seed": 1, "future": true}, "extra": 2}),
+        ))
         .unwrap();
         assert_eq!(
             out,
-            json!({"prompt": "car", "model": "reve-create", "reveParams": {"seed": 1, "future": true}, "extra": 2})
+            j(
+                json!({"prompt": "car", "model": "reve-create", "reveParams": {"seed": 1, "future": true}, "extra": 2})
+            )
         );
     }
 
     #[test]
     fn renames_webhook_url() {
-        let out = prepare_generate(&json!({"prompt": "x", "webhook_url": "https://a.example/h"}))
-            .unwrap();
-        assert_eq!(out["webhookUrl"], "https://a.example/h");
+        let out = prepare_generate(&j(
+            json!({"prompt": "x", "webhook_url": "https://a.example/h"}),
+        ))
+        .unwrap();
+        assert_eq!(out["webhookUrl"].as_str(), Some("https://a.example/h"));
         assert!(out.get("webhook_url").is_none());
         assert_eq!(
             field_of(
@@ -301,8 +324,10 @@ mod tests {
 
     #[test]
     fn names_the_bad_field_and_what_is_allowed() {
-        let e = prepare_generate(&json!({"prompt": "x", "reveParams": {"aspect_ratio": "21:9"}}))
-            .unwrap_err();
+        let e = prepare_generate(&j(
+            json!({"prompt": "x", "reveParams": {"aspect_ratio": "21:9"}}),
+        ))
+        .unwrap_err();
         assert_eq!(e.field(), Some("reveParams.aspect_ratio"));
         assert!(
             e.message
@@ -311,7 +336,7 @@ mod tests {
             e.message
         );
         assert!(e.message.contains("21:9"));
-        assert_eq!(e.details.unwrap()["allowed"], json!(ASPECT_RATIOS));
+        assert_eq!(e.details.unwrap()["allowed"], j(json!(ASPECT_RATIOS)));
         for (v, f) in [
             (json!({}), "prompt"),
             (json!({"prompt": ""}), "prompt"),
@@ -360,14 +385,16 @@ mod tests {
 
     #[test]
     fn null_means_not_set_for_known_optional_fields() {
-        let out = prepare_generate(&json!({
+        let out = prepare_generate(&j(json!({
             "prompt": "x", "model": null, "webhookUrl": null, "webhookEvents": null,
             "reveParams": {"seed": null, "aspect_ratio": "1:1", "version": null, "future": null}
-        }))
+        })))
         .unwrap();
         assert_eq!(
             out,
-            json!({"prompt": "x", "model": "reve-create", "reveParams": {"aspect_ratio": "1:1", "future": null}})
+            j(
+                json!({"prompt": "x", "model": "reve-create", "reveParams": {"aspect_ratio": "1:1", "future": null}})
+            )
         );
     }
 
@@ -380,15 +407,15 @@ mod tests {
             json!(-9007199254740991i64),
             json!(3.0),
         ] {
-            prepare_generate(&json!({"prompt": "x", "reveParams": {"seed": seed}})).unwrap();
+            prepare_generate(&j(json!({"prompt": "x", "reveParams": {"seed": seed}}))).unwrap();
         }
     }
 
     #[test]
     fn prompt_length_counts_utf16_units_like_javascript() {
-        prepare_generate(&json!({"prompt": "字".repeat(2000)})).unwrap();
+        prepare_generate(&j(json!({"prompt": "字".repeat(2000)}))).unwrap();
         assert_eq!(field_of(json!({"prompt": "😀".repeat(1001)})), "prompt");
-        prepare_generate(&json!({"prompt": "😀".repeat(1000)})).unwrap();
+        prepare_generate(&j(json!({"prompt": "😀".repeat(1000)}))).unwrap();
     }
 
     #[test]
@@ -407,18 +434,18 @@ mod tests {
             ratio in proptest::sample::select(ASPECT_RATIOS.to_vec()),
             seed in -9_007_199_254_740_991i64..=9_007_199_254_740_991i64,
         ) {
-            let out = prepare_generate(&json!({"prompt": prompt, "reveParams": {"aspect_ratio": ratio, "seed": seed}})).unwrap();
-            prop_assert_eq!(&out["prompt"], &json!(prompt));
-            prop_assert_eq!(&out["reveParams"]["seed"], &json!(seed));
-            prop_assert_eq!(&out["model"], &json!(MODEL));
+            let out = prepare_generate(&j(json!({"prompt": prompt, "reveParams": {"aspect_ratio": ratio, "seed": seed}}))).unwrap();
+            prop_assert_eq!(&out["prompt"], &j(json!(prompt)));
+            prop_assert_eq!(&out["reveParams"]["seed"], &j(json!(seed)));
+            prop_assert_eq!(&out["model"], &j(json!(MODEL)));
         }
 
         #[test]
         fn any_json_never_panics(s in ".{0,64}") {
-            if let Ok(v) = serde_json::from_str::<Value>(&s) {
+            if let Ok(v) = crate::core::json::parse(&s) {
                 let _ = prepare_generate(&v);
             }
-            let _ = prepare_generate(&json!({"prompt": s, "reveParams": {"aspect_ratio": s, "seed": s}}));
+            let _ = prepare_generate(&j(json!({"prompt": s, "reveParams": {"aspect_ratio": s, "seed": s}})));
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Turning an HTTP answer into a result or a typed error: the status decides the code, the
 //! body adds the service's message and details, the headers the request id and retry hint.
 
-use serde_json::Value;
+use alloc::string::ToString;
+
+use super::json::{self, Value};
 
 use super::error::{ApiError, ErrorCode};
 use super::retry_after;
@@ -77,22 +79,24 @@ pub fn error_for(a: &Answer) -> ApiError {
             .retry_after
             .and_then(|h| retry_after::parse_ms(h, a.now_ms));
     }
-    let body: Option<Value> = serde_json::from_str(a.body).ok();
+    let body: Option<Value> = json::parse(a.body).ok();
     let service_message = body
         .as_ref()
         .and_then(|b| b.get("error"))
         .and_then(Value::as_str);
     e.message = match service_message {
-        Some(m) if !m.is_empty() => format!("{} (HTTP {}): {m}", summary(a.status), a.status),
-        _ if body.is_none() && !a.body.trim().is_empty() => format!(
-            "{} (HTTP {}, {} body)",
+        Some(m) if !m.is_empty() => cat!(summary(a.status), " (HTTP ", a.status, "): ", m),
+        _ if body.is_none() && !a.body.trim().is_empty() => cat!(
             summary(a.status),
+            " (HTTP ",
             a.status,
+            ", ",
             a.content_type
                 .and_then(|c| c.split(';').next())
-                .unwrap_or("non-JSON")
+                .unwrap_or("non-JSON"),
+            " body)"
         ),
-        _ => format!("{} (HTTP {})", summary(a.status), a.status),
+        _ => cat!(summary(a.status), " (HTTP ", a.status, ")"),
     };
     if let Some(Value::Object(mut b)) = body {
         b.remove("error");
@@ -100,7 +104,7 @@ pub fn error_for(a: &Answer) -> ApiError {
             e.details = Some(match b.remove("details") {
                 Some(d) if b.is_empty() => d,
                 Some(d) => {
-                    b.insert("details".into(), d);
+                    b.insert("details", d);
                     Value::Object(b)
                 }
                 None => Value::Object(b),
@@ -109,7 +113,7 @@ pub fn error_for(a: &Answer) -> ApiError {
     }
     if let Some(ms) = e.retry_after_ms {
         e.message
-            .push_str(&format!("; retry after {} s", ms.div_ceil(1000)));
+            .push_str(&cat!("; retry after ", ms.div_ceil(1000), " s"));
     }
     e
 }
@@ -118,10 +122,12 @@ pub fn error_for(a: &Answer) -> ApiError {
 pub fn malformed(a: &Answer) -> ApiError {
     let mut e = ApiError::new(
         ErrorCode::Server,
-        format!(
-            "the service answered HTTP {} with a body that is not valid JSON ({})",
+        cat!(
+            "the service answered HTTP ",
             a.status,
-            a.content_type.unwrap_or("no content type")
+            " with a body that is not valid JSON (",
+            a.content_type.unwrap_or("no content type"),
+            ")"
         ),
     );
     e.status = Some(a.status);
@@ -132,6 +138,7 @@ pub fn malformed(a: &Answer) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::tests::j;
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer<'_> {
@@ -180,14 +187,14 @@ mod tests {
             400,
             r#"{"error":"Validation failed","details":{"prompt":["Required"]}}"#,
         ));
-        assert_eq!(e.details, Some(json!({"prompt": ["Required"]})));
+        assert_eq!(e.details, Some(j(json!({"prompt": ["Required"]}))));
         let e = error_for(&answer(
             402,
             r#"{"error":"Insufficient credits","creditsRequired":4,"creditsAvailable":1}"#,
         ));
         assert_eq!(
             e.details,
-            Some(json!({"creditsRequired": 4, "creditsAvailable": 1}))
+            Some(j(json!({"creditsRequired": 4, "creditsAvailable": 1})))
         );
     }
 

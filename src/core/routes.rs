@@ -1,6 +1,9 @@
 //! The service's paths, built from checked parts.
 
-use serde_json::json;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::json::Value;
 
 use super::error::ApiError;
 
@@ -24,11 +27,11 @@ pub fn job_path(id: &str) -> Result<String, ApiError> {
         let shown: String = id.chars().take(40).collect();
         return Err(ApiError::invalid(
             "jobId",
-            format!("jobId must be a job id (a UUID), got \"{shown}\""),
+            cat!("jobId must be a job id (a UUID), got \"", shown, '"'),
             None,
         ));
     }
-    Ok(format!("/v2/jobs/{}", id.to_ascii_lowercase()))
+    Ok(cat!("/v2/jobs/", id.to_ascii_lowercase()))
 }
 
 /// Parameters of `GET /v2/jobs`.
@@ -47,7 +50,8 @@ fn encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            super::text::push_hex(&mut out, b, true);
         }
     }
     out
@@ -60,48 +64,54 @@ pub fn list_path(p: &ListParams) -> Result<String, ApiError> {
         if !JOB_STATUSES.contains(&s.as_str()) {
             return Err(ApiError::invalid(
                 "status",
-                format!(
-                    "status must be one of {}, got \"{s}\"",
-                    JOB_STATUSES.join(", ")
+                cat!(
+                    "status must be one of ",
+                    JOB_STATUSES.join(", "),
+                    ", got \"",
+                    s,
+                    '"'
                 ),
-                Some(json!(JOB_STATUSES)),
+                Some(Value::strings(&JOB_STATUSES)),
             ));
         }
-        q.push(format!("status={s}"));
+        q.push(cat!("status=", s));
     }
     if let Some(m) = &p.model {
-        q.push(format!("model={}", encode(m)));
+        q.push(cat!("model=", encode(m)));
     }
     if let Some(l) = p.limit {
-        if !(l.fract() == 0.0 && (1.0..=100.0).contains(&l)) {
+        if !((1.0..=100.0).contains(&l) && l == f64::from(l as u32)) {
             return Err(ApiError::invalid(
                 "limit",
-                format!(
-                    "limit must be a whole number from 1 to 100, got {}",
-                    super::error::show_number(l)
+                cat!(
+                    "limit must be a whole number from 1 to 100, got ",
+                    super::text::show_number(l)
                 ),
-                Some(json!({ "minimum": 1, "maximum": 100 })),
+                Some(Value::object([
+                    ("minimum", Value::from(1u64)),
+                    ("maximum", Value::from(100u64)),
+                ])),
             ));
         }
-        q.push(format!("limit={}", l as u32));
+        q.push(cat!("limit=", l as u32));
     }
     if let Some(c) = &p.cursor {
-        q.push(format!("cursor={}", encode(c)));
+        q.push(cat!("cursor=", encode(c)));
     }
     if let Some(s) = &p.scope {
         if s != "user" && s != "team" {
             return Err(ApiError::invalid(
                 "scope",
-                format!("scope must be \"user\" or \"team\", got \"{s}\""),
-                Some(json!(["user", "team"])),
+                cat!("scope must be \"user\" or \"team\", got \"", s, '"'),
+                Some(Value::strings(&["user", "team"])),
             ));
         }
-        q.push(format!("scope={s}"));
+        q.push(cat!("scope=", s));
     }
     Ok(if q.is_empty() {
         "/v2/jobs".into()
     } else {
-        format!("/v2/jobs?{}", q.join("&"))
+        cat!("/v2/jobs?", q.join("&"))
     })
 }
 
@@ -111,7 +121,11 @@ pub fn normalize_base_url(url: &str) -> Result<String, ApiError> {
     if !super::request::is_http_url(url) || url.contains(['?', '#']) {
         return Err(ApiError::invalid(
             "baseUrl",
-            format!("baseUrl must be an absolute http(s) URL such as {DEFAULT_BASE_URL} or https://my.site/api/reve"),
+            cat!(
+                "baseUrl must be an absolute http(s) URL such as ",
+                DEFAULT_BASE_URL,
+                " or https://my.site/api/reve"
+            ),
             None,
         ));
     }
@@ -122,15 +136,14 @@ pub fn normalize_base_url(url: &str) -> Result<String, ApiError> {
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        super::text::push_hex(&mut out, *b, false);
+    }
+    out
 }
 
 #[cfg(test)]

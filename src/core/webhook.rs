@@ -1,7 +1,7 @@
 //! Webhook signatures and events. The HMAC itself is computed by Web Crypto in the runtime;
 //! this parses what arrives and checks the event's shape.
 
-use serde_json::Value;
+use super::json::{self, Value};
 
 use super::error::{ApiError, ErrorCode};
 
@@ -32,16 +32,16 @@ pub fn check_event(body: &str) -> Result<(), ApiError> {
     let bad = |m: &str| {
         ApiError::new(
             ErrorCode::InvalidRequest,
-            format!("webhook body is not an Apiframe event: {m}"),
+            cat!("webhook body is not an Apiframe event: ", m),
         )
     };
-    let v: Value = serde_json::from_str(body).map_err(|_| bad("not JSON"))?;
+    let v = json::parse(body).map_err(|_| bad("not JSON"))?;
     let event = v
         .get("event")
         .and_then(Value::as_str)
         .ok_or_else(|| bad("no event"))?;
     if !EVENTS.contains(&event) {
-        return Err(bad(&format!("unknown event \"{event}\"")));
+        return Err(bad(&cat!("unknown event \"", event, '"')));
     }
     if v.get("jobId").and_then(Value::as_str).is_none() {
         return Err(bad("no jobId"));

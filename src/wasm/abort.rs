@@ -1,21 +1,91 @@
 //! Waiting on an `AbortSignal`, a deadline, or both, around any future, and sleeps that an
 //! abort ends at once. Listeners are removed and timers cleared when the wait ends.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::{pin, Pin};
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use core::future::Future;
+use core::pin::{pin, Pin};
+use core::task::{Context, Poll, Waker};
 
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The global `setTimeout` (a number in browsers, a `Timeout` object in Node).
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &JsValue, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// A one-shot event a JS callback sets and a future waits on.
 #[derive(Default)]
 struct Fired {
     fired: bool,
     waker: Option<Waker>,
+}
+
+fn flag() -> (Rc<RefCell<Fired>>, Closure<dyn FnMut()>) {
+    let fired = Rc::new(RefCell::new(Fired::default()));
+    let shared = fired.clone();
+    let callback = Closure::<dyn FnMut()>::new(move || {
+        let mut f = shared.borrow_mut();
+        f.fired = true;
+        if let Some(w) = f.waker.take() {
+            w.wake();
+        }
+    });
+    (fired, callback)
+}
+
+/// Whether the flag is set; if not, the task is woken when it is.
+fn poll_flag(fired: &RefCell<Fired>, cx: &mut Context<'_>) -> bool {
+    let mut f = fired.borrow_mut();
+    if f.fired {
+        return true;
+    }
+    f.waker = Some(cx.waker().clone());
+    false
+}
+
+/// A `setTimeout` as a future; cleared when dropped.
+pub struct Timeout {
+    id: JsValue,
+    fired: Rc<RefCell<Fired>>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    pub fn new(ms: f64) -> Timeout {
+        let (fired, callback) = flag();
+        // Node and browsers cap delays at 2^31 - 1 ms (longer ones fire at once).
+        let id = set_timeout(callback.as_ref(), ms.clamp(0.0, 2_147_483_647.0));
+        Timeout {
+            id,
+            fired,
+            _callback: callback,
+        }
+    }
+}
+
+impl Future for Timeout {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if poll_flag(&self.fired, cx) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
 }
 
 /// Resolves when the signal aborts.
@@ -27,15 +97,7 @@ pub struct AbortWatch {
 
 impl AbortWatch {
     pub fn new(signal: &AbortSignal) -> AbortWatch {
-        let fired = Rc::new(RefCell::new(Fired::default()));
-        let shared = fired.clone();
-        let listener = Closure::<dyn FnMut()>::new(move || {
-            let mut f = shared.borrow_mut();
-            f.fired = true;
-            if let Some(w) = f.waker.take() {
-                w.wake();
-            }
-        });
+        let (fired, listener) = flag();
         let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
         AbortWatch {
             signal: signal.clone(),
@@ -45,12 +107,7 @@ impl AbortWatch {
     }
 
     fn poll_fired(&mut self, cx: &mut Context<'_>) -> bool {
-        let mut f = self.fired.borrow_mut();
-        if f.fired || self.signal.aborted() {
-            return true;
-        }
-        f.waker = Some(cx.waker().clone());
-        false
+        self.signal.aborted() || poll_flag(&self.fired, cx)
     }
 }
 
@@ -72,29 +129,28 @@ pub enum Interrupt {
 /// An optional abort signal and an optional deadline, shared by the steps of one attempt.
 pub struct Guard {
     abort: Option<AbortWatch>,
-    deadline: Option<Pin<Box<TimeoutFuture>>>,
+    deadline: Option<Timeout>,
 }
 
 impl Guard {
     pub fn new(signal: Option<&AbortSignal>, timeout_ms: Option<f64>) -> Guard {
         Guard {
             abort: signal.map(AbortWatch::new),
-            deadline: timeout_ms
-                .map(|ms| Box::pin(TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32))),
+            deadline: timeout_ms.map(Timeout::new),
         }
     }
 
     /// Runs `fut` unless the signal aborts or the deadline passes first.
     pub async fn run<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, Interrupt> {
         let mut fut = pin!(fut);
-        std::future::poll_fn(|cx| {
+        core::future::poll_fn(|cx| {
             if let Some(a) = &mut self.abort {
                 if a.poll_fired(cx) {
                     return Poll::Ready(Err(Interrupt::Aborted));
                 }
             }
             if let Some(d) = &mut self.deadline {
-                if d.as_mut().poll(cx).is_ready() {
+                if Pin::new(d).poll(cx).is_ready() {
                     return Poll::Ready(Err(Interrupt::TimedOut));
                 }
             }
@@ -107,9 +163,7 @@ impl Guard {
 /// Sleeps `ms`, or until the signal aborts (`Err`).
 pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Interrupt> {
     let mut guard = Guard::new(signal, None);
-    guard
-        .run(TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32))
-        .await
+    guard.run(Timeout::new(ms)).await
 }
 
 /// The signal's `reason`, for the error's `cause`.

@@ -1,8 +1,14 @@
 //! `ReveClient`: submit, get, list, wait and run, with retries and adaptive polling. Every
 //! decision is the core's; this file moves bytes and calls timers.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::Cell;
+use core::future::Future;
+use core::pin::Pin;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -13,13 +19,15 @@ use super::abort::sleep;
 use super::js_args;
 use super::js_error::Failure;
 use super::transport::{interrupted, json_parse, ApiKey, Transport};
-use crate::core::error::{show_number, ApiError, ErrorCode};
+use crate::core::error::{ApiError, ErrorCode};
 use crate::core::job::{Snapshot, Status};
+use crate::core::json;
 use crate::core::poll_schedule::{self, Bounds, DurationEstimate, Observation};
 use crate::core::request::{check_idempotency_key, prepare_generate};
 use crate::core::response;
 use crate::core::retry::{RetryPolicy, MAX_RETRIES_LIMIT};
 use crate::core::routes::{self, ListParams, DEFAULT_BASE_URL, GENERATE};
+use crate::core::text::show_number;
 
 const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
 const DEFAULT_WAIT_MS: f64 = 600_000.0;
@@ -60,11 +68,8 @@ fn random_uuid() -> String {
 
 /// A JS promise of a future. Every export goes through this one driver: the futures are boxed so
 /// that `future_to_promise` is instantiated once, not once per export (a few KB each).
-pub(crate) fn promise(
-    fut: impl std::future::Future<Output = Result<JsValue, Failure>> + 'static,
-) -> Promise {
-    let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Failure>>>> =
-        Box::pin(fut);
+pub(crate) fn promise(fut: impl Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
+    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>> = Box::pin(fut);
     future_to_promise(async move { boxed.await.map_err(Failure::into_js) })
 }
 
@@ -255,7 +260,11 @@ impl ReveClient {
             let path = routes::job_path(&id).map_err(|_| {
                 ApiError::new(
                     ErrorCode::Server,
-                    format!("the service accepted the job but sent an invalid jobId \"{id}\""),
+                    cat!(
+                        "the service accepted the job but sent an invalid jobId \"",
+                        id,
+                        '"'
+                    ),
                 )
             })?;
             let seen = vec![Observation {
@@ -284,21 +293,23 @@ impl Inner {
             let why = js_args::get(&e, "message").as_string().unwrap_or_default();
             ApiError::invalid(
                 "request",
-                format!("the request cannot be sent as JSON: {why}"),
+                cat!("the request cannot be sent as JSON: ", why),
                 None,
             )
         })?;
-        let plain: serde_json::Value = match text.as_string() {
-            Some(t) => serde_json::from_str(&t).map_err(|e| {
+        // JSON.stringify's output is JSON (or undefined, for a function or undefined); it can
+        // still hold what the service must not get: lone surrogates, or absurd nesting.
+        let plain = match text.as_string() {
+            Some(t) => json::parse_exact(&t).map_err(|e| {
                 ApiError::invalid(
                     "request",
-                    format!("the request cannot be sent as JSON: {e}"),
+                    cat!("the request cannot be sent as JSON: ", e.what),
                     None,
                 )
             })?,
-            None => serde_json::Value::Null,
+            None => json::Value::Null,
         };
-        let body = prepare_generate(&plain)?.to_string();
+        let body = prepare_generate(&plain)?.to_json();
         let key = match js_args::string(o, "idempotencyKey")? {
             Some(k) => {
                 check_idempotency_key(&k)?;
@@ -356,7 +367,7 @@ impl Inner {
                 Some(ms) => {
                     sleep(ms as f64, signal)
                         .await
-                        .map_err(|i| interrupted(i, signal, &format!("{method} {path}"), 0.0))?;
+                        .map_err(|i| interrupted(i, signal, &cat!(method, ' ', path), 0.0))?;
                     retries += 1;
                 }
                 None => return Err(failure),
@@ -377,13 +388,16 @@ impl Inner {
         let on_progress = js_args::function(o, "onProgress")?;
         let started = js_sys::Date::now();
         let mut last: Option<(Status, Option<u8>)> = None;
-        let what = format!("waiting for job {id}");
+        let what = cat!("waiting for job ", id);
         let timed_out = || {
             let mut e = ApiError::new(
                 ErrorCode::Timeout,
-                format!(
-                    "job {id} did not finish within {} ms",
-                    show_number(timeout_ms)
+                cat!(
+                    "job ",
+                    id,
+                    " did not finish within ",
+                    show_number(timeout_ms),
+                    " ms"
                 ),
             );
             e.retryable = true;
@@ -425,7 +439,7 @@ impl Inner {
                 Status::Completed if snap.expired => {
                     return Err(fail(
                         ErrorCode::NotFound,
-                        format!("job {id} completed, but its outputs have expired"),
+                        cat!("job ", id, " completed, but its outputs have expired"),
                     ))
                 }
                 Status::Completed => {
@@ -436,13 +450,13 @@ impl Inner {
                     let why = snap.error.unwrap_or_else(|| "no reason given".into());
                     return Err(fail(
                         ErrorCode::JobFailed,
-                        format!("job {id} failed: {why}"),
+                        cat!("job ", id, " failed: ", why),
                     ));
                 }
                 Status::Cancelled => {
                     return Err(fail(
                         ErrorCode::JobCancelled,
-                        format!("job {id} was cancelled"),
+                        cat!("job ", id, " was cancelled"),
                     ))
                 }
                 _ => {}
@@ -495,7 +509,7 @@ pub fn image_urls(
     js_sys::JSON::stringify(&result)
         .ok()
         .and_then(|t| t.as_string())
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|t| json::parse(&t).ok())
         .map(|v| crate::core::job::image_urls(&v))
         .unwrap_or_default()
 }

@@ -1,11 +1,15 @@
 //! Reading the caller's option objects: each wrong type is an `invalid_request` naming the
 //! option and what it takes.
 
+use alloc::string::String;
+
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use crate::core::error::{show_number, ApiError};
+use crate::core::error::ApiError;
+use crate::core::json::Value;
+use crate::core::text::show_number;
 
 /// `obj[key]`, or `undefined` when `obj` is not an object.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -27,7 +31,7 @@ pub fn check_object(obj: &JsValue, what: &str) -> Result<(), ApiError> {
     } else {
         Err(ApiError::invalid(
             what,
-            format!("{what} must be an object"),
+            cat!(what, " must be an object"),
             None,
         ))
     }
@@ -40,7 +44,7 @@ pub fn string(obj: &JsValue, key: &str) -> Result<Option<String>, ApiError> {
     }
     v.as_string()
         .map(Some)
-        .ok_or_else(|| ApiError::invalid(key, format!("{key} must be a string"), None))
+        .ok_or_else(|| ApiError::invalid(key, cat!(key, " must be a string"), None))
 }
 
 /// A number in `[min, max]`; whole when `whole`.
@@ -56,16 +60,22 @@ pub fn number(
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if n >= min && n <= max && (!whole || n.fract() == 0.0) => Ok(Some(n)),
+        Some(n) if n >= min && n <= max && (!whole || libm::trunc(n) == n) => Ok(Some(n)),
         _ => Err(ApiError::invalid(
             key,
-            format!(
-                "{key} must be a {} from {} to {}",
+            cat!(
+                key,
+                " must be a ",
                 if whole { "whole number" } else { "number" },
+                " from ",
                 show_number(min),
+                " to ",
                 show_number(max)
             ),
-            Some(serde_json::json!({ "minimum": min, "maximum": max })),
+            Some(Value::object([
+                ("minimum", Value::from(min)),
+                ("maximum", Value::from(max)),
+            ])),
         )),
     }
 }
@@ -76,7 +86,7 @@ pub fn boolean(obj: &JsValue, key: &str) -> Result<bool, ApiError> {
         return Ok(false);
     }
     v.as_bool()
-        .ok_or_else(|| ApiError::invalid(key, format!("{key} must be true or false"), None))
+        .ok_or_else(|| ApiError::invalid(key, cat!(key, " must be true or false"), None))
 }
 
 pub fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, ApiError> {
@@ -86,7 +96,7 @@ pub fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, ApiError> 
     }
     v.dyn_into::<Function>()
         .map(Some)
-        .map_err(|_| ApiError::invalid(key, format!("{key} must be a function"), None))
+        .map_err(|_| ApiError::invalid(key, cat!(key, " must be a function"), None))
 }
 
 /// An `AbortSignal` (from any realm: checked by shape, not by class).

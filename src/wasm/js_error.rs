@@ -57,7 +57,7 @@ impl Failure {
             set("retryAfterMs", (ms as f64).into());
         }
         if let Some(d) = e.details {
-            if let Ok(v) = js_sys::JSON::parse(&d.to_string()) {
+            if let Ok(v) = js_sys::JSON::parse(&d.to_json()) {
                 set("details", v);
             }
         }

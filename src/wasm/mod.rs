@@ -5,6 +5,7 @@ mod client;
 mod js_args;
 mod js_error;
 mod proxy;
+mod runtime;
 mod transport;
 mod typescript;
 mod webhook;

@@ -2,7 +2,10 @@
 //! service with the secret key, after the core has allowed them. Everything else is answered
 //! here without touching the upstream.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
 
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -15,6 +18,7 @@ use super::js_args;
 use super::js_error::Failure;
 use super::transport::{ApiKey, Transport};
 use crate::core::error::{ApiError, ErrorCode};
+use crate::core::json::Value;
 use crate::core::proxy::{self, ProxyConfig, Refusal, Route};
 use crate::core::request::check_idempotency_key;
 use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
@@ -35,7 +39,7 @@ fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    let bad = || ApiError::invalid(key, format!("{key} must be an array of strings"), None);
+    let bad = || ApiError::invalid(key, cat!(key, " must be an array of strings"), None);
     if !Array::is_array(&v) {
         return Err(bad());
     }
@@ -134,14 +138,10 @@ fn respond(
     Response::new_with_opt_str_and_init(body, &init)
 }
 
-fn json(
-    status: u16,
-    body: &serde_json::Value,
-    cors: &[(&'static str, String)],
-) -> Result<Response, JsValue> {
+fn json(status: u16, body: &Value, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
     let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
     headers.extend(cors.iter().map(|(k, v)| (*k, v.clone())));
-    respond(status, Some(&body.to_string()), &headers)
+    respond(status, Some(&body.to_json()), &headers)
 }
 
 fn refuse(r: Refusal, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
@@ -210,9 +210,10 @@ impl Proxy {
                 return refuse(
                     Refusal::new(
                         413,
-                        format!(
-                            "Request body is larger than {} bytes",
-                            self.cfg.max_body_bytes
+                        cat!(
+                            "Request body is larger than ",
+                            self.cfg.max_body_bytes,
+                            " bytes"
                         ),
                     ),
                     &cors,
@@ -235,8 +236,8 @@ impl Proxy {
         };
         let path = match &route {
             Route::Generate => crate::core::routes::GENERATE.to_string(),
-            Route::GetJob(id) => format!("/v2/jobs/{id}"),
-            Route::ListJobs => format!("/v2/jobs{}", url.search()),
+            Route::GetJob(id) => cat!("/v2/jobs/", id),
+            Route::ListJobs => cat!("/v2/jobs", url.search()),
         };
         self.forward(
             route.method(),

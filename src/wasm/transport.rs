@@ -2,6 +2,8 @@
 //! have no `window`) or the caller's, called unbound. The attempt ends at its deadline or at
 //! the caller's abort, and the request is aborted with it.
 
+use alloc::string::String;
+
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,13 +34,12 @@ impl ApiKey {
     }
 }
 
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("ApiKey(<redacted>)")
     }
 }
 
-#[derive(Debug)]
 pub struct Transport {
     pub base_url: String,
     pub api_key: Option<ApiKey>,
@@ -96,7 +97,7 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_default();
     let cause = super::js_args::get(&super::js_args::get(e, "cause"), "code").as_string();
     match cause {
-        Some(c) if !msg.contains(&c) => format!("{msg} ({c})"),
+        Some(c) if !msg.contains(&c) => cat!(msg, " (", c, ")"),
         _ => msg,
     }
 }
@@ -109,15 +110,17 @@ pub fn interrupted(
 ) -> Failure {
     match i {
         Interrupt::Aborted => Failure {
-            error: ApiError::new(ErrorCode::Aborted, format!("{what} was aborted")),
+            error: ApiError::new(ErrorCode::Aborted, cat!(what, " was aborted")),
             job: None,
             cause: reason(signal),
         },
         Interrupt::TimedOut => ApiError::new(
             ErrorCode::Timeout,
-            format!(
-                "{what} took longer than {} ms",
-                crate::core::error::show_number(timeout_ms)
+            cat!(
+                what,
+                " took longer than ",
+                crate::core::text::show_number(timeout_ms),
+                " ms"
             ),
         )
         .into(),
@@ -133,9 +136,9 @@ impl Transport {
         idempotency_key: Option<&str>,
         signal: Option<&AbortSignal>,
     ) -> Result<Received, Failure> {
-        let url = format!("{}{}", self.base_url, path);
+        let url = cat!(self.base_url, path);
         // Built only when an error needs it.
-        let what = || format!("{method} {path}");
+        let what = || cat!(method, ' ', path);
         let mut guard = Guard::new(signal, Some(self.timeout_ms));
         if signal.is_some_and(|s| s.aborted()) {
             return Err(interrupted(
@@ -145,12 +148,7 @@ impl Transport {
                 self.timeout_ms,
             ));
         }
-        let js_err = |e: JsValue| {
-            network(
-                format!("could not prepare the request: {}", describe(&e)),
-                e,
-            )
-        };
+        let js_err = |e: JsValue| network(cat!("could not prepare the request: ", describe(&e)), e);
 
         let controller = AbortController::new().map_err(js_err)?;
         let headers = Headers::new().map_err(js_err)?;
@@ -180,10 +178,11 @@ impl Transport {
         };
         let promise = started.map_err(|e| {
             network(
-                format!(
-                    "{}: fetch could not start ({}); pass options.fetch if this runtime has none",
+                cat!(
                     what(),
-                    describe(&e)
+                    ": fetch could not start (",
+                    describe(&e),
+                    "); pass options.fetch if this runtime has none"
                 ),
                 e,
             )
@@ -195,7 +194,7 @@ impl Transport {
         };
         let response: Response = match guard.run(JsFuture::from(promise)).await {
             Err(i) => return Err(on_interrupt(i)),
-            Ok(Err(e)) => return Err(network(format!("{} failed: {}", what(), describe(&e)), e)),
+            Ok(Err(e)) => return Err(network(cat!(what(), " failed: ", describe(&e)), e)),
             Ok(Ok(r)) => r.unchecked_into(),
         };
         let status = response.status();
@@ -210,7 +209,7 @@ impl Transport {
             Ok(p) => p,
             Err(e) => {
                 return Err(network(
-                    format!("{}: the answer could not be read: {}", what(), describe(&e)),
+                    cat!(what(), ": the answer could not be read: ", describe(&e)),
                     e,
                 ))
             }
@@ -219,9 +218,9 @@ impl Transport {
             Err(i) => return Err(on_interrupt(i)),
             Ok(Err(e)) => {
                 let mut f = network(
-                    format!(
-                        "{}: the connection broke while reading the answer: {}",
+                    cat!(
                         what(),
+                        ": the connection broke while reading the answer: ",
                         describe(&e)
                     ),
                     e,

@@ -1,6 +1,8 @@
 //! `verifyWebhook` and `parseWebhook`: HMAC-SHA256 over the raw body, keyed with the SHA-256
 //! of the API key, checked by Web Crypto (`crypto.subtle.verify`, constant time).
 
+use alloc::string::String;
+
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,7 +30,7 @@ async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValu
     let f: Function = js_args::get(target, method).dyn_into().map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidRequest,
-            format!("crypto.subtle.{method} is missing"),
+            cat!("crypto.subtle.", method, " is missing"),
         )
     })?;
     let p = f
@@ -36,13 +38,13 @@ async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValu
         .map_err(|_| {
             ApiError::new(
                 ErrorCode::InvalidRequest,
-                format!("crypto.subtle.{method} failed"),
+                cat!("crypto.subtle.", method, " failed"),
             )
         })?;
     JsFuture::from(Promise::resolve(&p)).await.map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidRequest,
-            format!("crypto.subtle.{method} failed"),
+            cat!("crypto.subtle.", method, " failed"),
         )
     })
 }
@@ -100,7 +102,7 @@ async fn verify(input: &JsValue) -> Result<(bool, Uint8Array, Option<String>), A
     let algorithm = Object::new();
     let _ = Reflect::set(&algorithm, &"name".into(), &"HMAC".into());
     let _ = Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into());
-    let usages: Array = std::iter::once(JsValue::from_str("verify")).collect();
+    let usages: Array = core::iter::once(JsValue::from_str("verify")).collect();
     let crypto_key = call(
         &subtle,
         "importKey",
