@@ -65,7 +65,7 @@ impl Snapshot {
         let progress = v
             .get("progress")
             .and_then(Value::as_f64)
-            .map(|p| p.clamp(0.0, 100.0) as u8);
+            .map(|p| super::float::clamp(p, 0.0, 100.0) as u8);
         Ok(Snapshot {
             id: text_of("id").or_else(|| text_of("jobId")),
             status: Status::parse(v.get("status").and_then(Value::as_str).unwrap_or("")),

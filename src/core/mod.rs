@@ -8,6 +8,7 @@
 #[macro_use]
 pub mod text;
 pub mod error;
+pub mod float;
 pub mod job;
 pub mod json;
 pub mod poll_schedule;

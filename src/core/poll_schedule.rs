@@ -7,6 +7,8 @@
 
 use alloc::vec::Vec;
 
+use super::float::clamp;
+
 /// What one look at the job showed, `at_ms` after the wait began.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Observation {
@@ -142,8 +144,11 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
     if let (Some(&(t0, p0)), true) = (points.first(), points.len() >= 3) {
         for _ in 0..6 {
             let Some((k, d)) = fitted else { break };
-            let refined = (t0 - d * (1.0 - libm::pow(1.0 - p0, 1.0 / k)))
-                .clamp(s - uncertainty, s + uncertainty);
+            let refined = clamp(
+                t0 - d * (1.0 - libm::pow(1.0 - p0, 1.0 / k)),
+                s - uncertainty,
+                s + uncertainty,
+            );
             match fit(refined) {
                 Some(f) => {
                     start = refined;
@@ -218,7 +223,7 @@ pub fn next_delay_ms(
             }
         }
     };
-    delay.clamp(floor, bounds.ceiling_ms.max(floor))
+    clamp(delay, floor, bounds.ceiling_ms.max(floor))
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ impl RetryPolicy {
             .base_ms
             .saturating_mul(1u64 << retries_done.min(20))
             .min(self.cap_ms);
-        Some((random.clamp(0.0, 1.0) * ceiling as f64) as u64)
+        Some((super::float::clamp(random, 0.0, 1.0) * ceiling as f64) as u64)
     }
 }
 

@@ -61,7 +61,7 @@ impl Timeout {
     pub fn new(ms: f64) -> Timeout {
         let (fired, callback) = flag();
         // Node and browsers cap delays at 2^31 - 1 ms (longer ones fire at once).
-        let id = set_timeout(callback.as_ref(), ms.clamp(0.0, 2_147_483_647.0));
+        let id = set_timeout(callback.as_ref(), crate::core::float::clamp(ms, 0.0, 2_147_483_647.0));
         Timeout {
             id,
             fired,
