@@ -1,10 +1,12 @@
 // Node 18+: compiles the module from disk synchronously at import, so no init step is needed.
-import { webcrypto } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { initSync } from "./apiframe_reve.js";
 
 // Node 18 has Web Crypto only as node:crypto's webcrypto; 19+ has it as globalThis.crypto.
+// Loaded only there: importing node:crypto costs about a millisecond of start-up.
 if (!globalThis.crypto?.subtle) {
+  const { webcrypto } = createRequire(import.meta.url)("node:crypto");
   Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true, writable: true });
 }
 

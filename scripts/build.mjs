@@ -1,12 +1,14 @@
 // npm run build: the npm package in dist/. wasm-pack compiles the crate and runs wasm-bindgen
 // (--target web); the npm package binaryen's wasm-opt shrinks the module (wasm-pack's own
 // download cannot run here and Debian's wasm-opt is too old); the per-runtime entries from js/
-// are copied beside it.
+// are bundled with the glue into one self-contained module each (one file to resolve and parse
+// at start-up instead of three).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -46,8 +48,28 @@ rewrite(/\b(options|params): (ReveClientOptions|GenerateOptions|RequestOptions|W
 rewrite(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, "", 1);
 writeFileSync(dts, types);
 
+// Typings as they are; each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and
+// errors.js into one minified module. The .wasm stays a file beside it (workerd imports it).
+const entries = ["browser.js", "deno.js", "node.js", "workerd.js"];
 for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
+for (const entry of entries) {
+  await build({
+    entryPoints: [join(dist, entry)],
+    outfile: join(dist, entry),
+    allowOverwrite: true,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    minify: true,
+    keepNames: true,
+    external: ["node:*", "*.wasm"],
+    banner: { js: `// apiframe-reve (${entry.replace(".js", "")} entry), MIT. Built by scripts/build.mjs from js/${entry} and wasm-bindgen's glue.` },
+    logLevel: "warning",
+  });
+}
+rmSync(join(dist, "apiframe_reve.js"));
+rmSync(join(dist, "errors.js"));
 
 const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
-const js = gz("apiframe_reve.js") + gz("errors.js");
-say(`gzipped: wasm ${gz("apiframe_reve_bg.wasm")} B, glue+errors ${js} B, browser entry ${gz("browser.js")} B`);
+say(`gzipped: wasm ${gz("apiframe_reve_bg.wasm")} B, ${entries.map((e) => `${e} ${gz(e)} B`).join(", ")}`);

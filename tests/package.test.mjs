@@ -23,8 +23,14 @@ test("the tarball ships the built files, README and LICENSE, and nothing of the 
   const files = readdirSync(pkgDir).sort();
   assert.deepEqual(files, ["LICENSE", "README.md", "dist", "package.json"]);
   const dist = readdirSync(join(pkgDir, "dist"));
-  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve.js", "errors.js", "index.d.ts", "node.js", "browser.js", "workerd.js", "deno.js"]) {
+  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve.d.ts", "errors.d.ts", "index.d.ts", "node.js", "browser.js", "workerd.js", "deno.js"]) {
     assert.ok(dist.includes(f), f);
+  }
+  // Each entry is one self-contained module: the glue and errors.js are bundled into it.
+  assert.ok(!dist.includes("apiframe_reve.js") && !dist.includes("errors.js"), dist.join(", "));
+  for (const entry of ["node.js", "browser.js", "workerd.js", "deno.js"]) {
+    const imports = [...readFileSync(join(pkgDir, "dist", entry), "utf8").matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(imports.every((i) => i.startsWith("node:") || i.endsWith(".wasm")), `${entry} imports ${imports}`);
   }
 });
 

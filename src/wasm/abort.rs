@@ -11,14 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The global `setTimeout` (a number in browsers, a `Timeout` object in Node).
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &JsValue, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
+use super::callbacks::Timeout;
 
 /// A one-shot event a JS callback sets and a future waits on.
 #[derive(Default)]
@@ -48,44 +41,6 @@ fn poll_flag(fired: &RefCell<Fired>, cx: &mut Context<'_>) -> bool {
     }
     f.waker = Some(cx.waker().clone());
     false
-}
-
-/// A `setTimeout` as a future; cleared when dropped.
-pub struct Timeout {
-    id: JsValue,
-    fired: Rc<RefCell<Fired>>,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Timeout {
-    pub fn new(ms: f64) -> Timeout {
-        let (fired, callback) = flag();
-        // Node and browsers cap delays at 2^31 - 1 ms (longer ones fire at once).
-        let id = set_timeout(callback.as_ref(), crate::core::float::clamp(ms, 0.0, 2_147_483_647.0));
-        Timeout {
-            id,
-            fired,
-            _callback: callback,
-        }
-    }
-}
-
-impl Future for Timeout {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if poll_flag(&self.fired, cx) {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }
-}
-
-impl Drop for Timeout {
-    fn drop(&mut self) {
-        clear_timeout(&self.id);
-    }
 }
 
 /// Resolves when the signal aborts.

@@ -140,12 +140,12 @@ impl ReveClient {
                 None,
             ));
         }
-        let transport = Transport {
+        let transport = Transport::new(
             base_url,
-            api_key: api_key.map(ApiKey::new),
-            fetch: js_args::function(&o, "fetch")?,
-            timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
-        };
+            api_key.map(ApiKey::new),
+            js_args::function(&o, "fetch")?,
+            timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+        );
         let retry = RetryPolicy {
             max_retries: max_retries.map_or(RetryPolicy::default().max_retries, |n| n as u32),
             ..RetryPolicy::default()
@@ -351,11 +351,11 @@ impl Inner {
             {
                 Ok(received) if received.is_success() => match json_parse(&received.body) {
                     Ok(v) if v.is_object() => return Ok((received.body, v)),
-                    _ => response::malformed(&received.answer("")).into(),
+                    _ => response::malformed(&received.meta().answer(received.status, "")).into(),
                 },
                 Ok(received) => {
-                    let text = received.text();
-                    Failure::from(response::error_for(&received.answer(&text)))
+                    let (text, meta) = (received.text(), received.meta());
+                    Failure::from(response::error_for(&meta.answer(received.status, &text)))
                 }
                 Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
                 Err(f) => f,

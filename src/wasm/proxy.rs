@@ -7,10 +7,10 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
+use super::callbacks::Settled;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, Response, ResponseInit, Url};
 
 use super::client::promise;
@@ -111,12 +111,12 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     }
     Ok(Proxy {
         cfg,
-        upstream: Transport {
-            base_url: upstream,
-            api_key: Some(ApiKey::new(api_key)),
-            fetch: js_args::function(o, "fetch")?,
-            timeout_ms: UPSTREAM_TIMEOUT_MS,
-        },
+        upstream: Transport::new(
+            upstream,
+            Some(ApiKey::new(api_key)),
+            js_args::function(o, "fetch")?,
+            UPSTREAM_TIMEOUT_MS,
+        ),
         authorize: js_args::function(o, "authorize")?,
         allow_anonymous: js_args::boolean(o, "allowAnonymous")?,
     })
@@ -220,7 +220,7 @@ impl Proxy {
                 );
             }
             let text = match req.text() {
-                Ok(p) => JsFuture::from(p)
+                Ok(p) => Settled::new(&p)
                     .await
                     .ok()
                     .and_then(|t| t.as_string())
@@ -261,7 +261,7 @@ impl Proxy {
             });
         };
         let verdict = match authorize.call1(&JsValue::UNDEFINED, req) {
-            Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
+            Ok(v) => Settled::new(&Promise::resolve(&v)).await,
             Err(e) => Err(e),
         };
         match verdict {
@@ -299,13 +299,9 @@ impl Proxy {
             }
         };
         let mut out: Vec<(&str, String)> = cors.iter().map(|(k, v)| (*k, v.clone())).collect();
-        for (name, value) in [
-            ("content-type", &received.content_type),
-            ("retry-after", &received.retry_after),
-            ("x-request-id", &received.request_id),
-        ] {
-            if let Some(v) = value {
-                out.push((name, v.clone()));
+        for name in ["content-type", "retry-after", "x-request-id"] {
+            if let Some(v) = received.header(name) {
+                out.push((name, v));
             }
         }
         respond(received.status, Some(&received.text()), &out)

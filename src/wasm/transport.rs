@@ -4,10 +4,10 @@
 
 use alloc::string::String;
 
+use super::callbacks::Settled;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
 
 use super::abort::{reason, Guard, Interrupt};
@@ -45,6 +45,9 @@ pub struct Transport {
     pub api_key: Option<ApiKey>,
     pub fetch: Option<Function>,
     pub timeout_ms: f64,
+    /// The headers of every GET (`accept`, the key), built once. Only with the global
+    /// `fetch`, which copies them; a caller's `fetch` gets its own object each time.
+    get_headers: Option<Headers>,
 }
 
 /// An answer read whole. The body stays a JS string: a successful answer goes to
@@ -52,6 +55,11 @@ pub struct Transport {
 pub struct Received {
     pub status: u16,
     pub body: JsValue,
+    headers: Headers,
+}
+
+/// The headers the core reads, copied out of an answer only when it needs them (errors).
+pub struct Meta {
     pub content_type: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
@@ -67,10 +75,24 @@ impl Received {
         self.body.as_string().unwrap_or_default()
     }
 
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
+    }
+
+    pub fn meta(&self) -> Meta {
+        Meta {
+            content_type: self.header("content-type"),
+            request_id: self.header("x-request-id"),
+            retry_after: self.header("retry-after"),
+        }
+    }
+}
+
+impl Meta {
     /// The answer as the core reads it, with `body` (from `text()`, or "" when unneeded).
-    pub fn answer<'a>(&'a self, body: &'a str) -> Answer<'a> {
+    pub fn answer<'a>(&'a self, status: u16, body: &'a str) -> Answer<'a> {
         Answer {
-            status: self.status,
+            status,
             body,
             content_type: self.content_type.as_deref(),
             request_id: self.request_id.as_deref(),
@@ -127,7 +149,36 @@ pub fn interrupted(
     }
 }
 
+/// `accept` and the key.
+fn base_headers(api_key: Option<&ApiKey>) -> Result<Headers, JsValue> {
+    let headers = Headers::new()?;
+    headers.set("accept", "application/json")?;
+    if let Some(key) = api_key {
+        headers.set("x-api-key", &key.0)?;
+    }
+    Ok(headers)
+}
+
 impl Transport {
+    pub fn new(
+        base_url: String,
+        api_key: Option<ApiKey>,
+        fetch: Option<Function>,
+        timeout_ms: f64,
+    ) -> Transport {
+        let get_headers = match fetch {
+            None => base_headers(api_key.as_ref()).ok(),
+            Some(_) => None,
+        };
+        Transport {
+            base_url,
+            api_key,
+            fetch,
+            timeout_ms,
+            get_headers,
+        }
+    }
+
     pub async fn send(
         &self,
         method: &str,
@@ -151,20 +202,24 @@ impl Transport {
         let js_err = |e: JsValue| network(cat!("could not prepare the request: ", describe(&e)), e);
 
         let controller = AbortController::new().map_err(js_err)?;
-        let headers = Headers::new().map_err(js_err)?;
-        headers.set("accept", "application/json").map_err(js_err)?;
-        if let Some(key) = &self.api_key {
-            headers.set("x-api-key", &key.0).map_err(js_err)?;
-        }
-        if let Some(k) = idempotency_key {
-            headers.set("idempotency-key", k).map_err(js_err)?;
-        }
+        let headers = match &self.get_headers {
+            Some(h) if body.is_none() && idempotency_key.is_none() => h.clone(),
+            _ => {
+                let headers = base_headers(self.api_key.as_ref()).map_err(js_err)?;
+                if let Some(k) = idempotency_key {
+                    headers.set("idempotency-key", k).map_err(js_err)?;
+                }
+                if body.is_some() {
+                    headers
+                        .set("content-type", "application/json")
+                        .map_err(js_err)?;
+                }
+                headers
+            }
+        };
         let init = RequestInit::new();
         init.set_method(method);
         if let Some(b) = body {
-            headers
-                .set("content-type", "application/json")
-                .map_err(js_err)?;
             init.set_body(&JsValue::from_str(b));
         }
         init.set_headers(&headers);
@@ -192,19 +247,13 @@ impl Transport {
             controller.abort();
             interrupted(i, signal, &what(), self.timeout_ms)
         };
-        let response: Response = match guard.run(JsFuture::from(promise)).await {
+        let response: Response = match guard.run(Settled::new(&promise)).await {
             Err(i) => return Err(on_interrupt(i)),
             Ok(Err(e)) => return Err(network(cat!(what(), " failed: ", describe(&e)), e)),
             Ok(Ok(r)) => r.unchecked_into(),
         };
         let status = response.status();
-        let h = response.headers();
-        let header = |name: &str| h.get(name).ok().flatten();
-        let (content_type, request_id, retry_after) = (
-            header("content-type"),
-            header("x-request-id"),
-            header("retry-after"),
-        );
+        let headers = response.headers();
         let text = match response.text() {
             Ok(p) => p,
             Err(e) => {
@@ -214,7 +263,7 @@ impl Transport {
                 ))
             }
         };
-        let body = match guard.run(JsFuture::from(text)).await {
+        let body = match guard.run(Settled::new(&text)).await {
             Err(i) => return Err(on_interrupt(i)),
             Ok(Err(e)) => {
                 let mut f = network(
@@ -226,7 +275,7 @@ impl Transport {
                     e,
                 );
                 f.error.status = Some(status);
-                f.error.request_id = request_id;
+                f.error.request_id = headers.get("x-request-id").ok().flatten();
                 return Err(f);
             }
             Ok(Ok(t)) => t,
@@ -234,9 +283,7 @@ impl Transport {
         Ok(Received {
             status,
             body,
-            content_type,
-            request_id,
-            retry_after,
+            headers,
         })
     }
 }

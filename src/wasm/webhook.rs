@@ -3,10 +3,10 @@
 
 use alloc::string::String;
 
+use super::callbacks::Settled;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::client::promise;
 use super::js_args;
@@ -41,7 +41,7 @@ async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValu
                 cat!("crypto.subtle.", method, " failed"),
             )
         })?;
-    JsFuture::from(Promise::resolve(&p)).await.map_err(|_| {
+    Settled::new(&Promise::resolve(&p)).await.map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidRequest,
             cat!("crypto.subtle.", method, " failed"),
