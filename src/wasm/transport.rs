@@ -3,6 +3,7 @@
 //! the caller's abort, and the request is aborted with it.
 
 use alloc::string::String;
+use core::cell::OnceCell;
 
 use super::callbacks::Settled;
 use js_sys::{Function, Promise};
@@ -45,9 +46,10 @@ pub struct Transport {
     pub api_key: Option<ApiKey>,
     pub fetch: Option<Function>,
     pub timeout_ms: f64,
-    /// The headers of every GET (`accept`, the key), built once. Only with the global
-    /// `fetch`, which copies them; a caller's `fetch` gets its own object each time.
-    get_headers: Option<Headers>,
+    /// The headers of every GET (`accept`, the key), built at the first request (not in the
+    /// constructor: in Node, touching `Headers` loads undici, about 20 ms). Only with the
+    /// global `fetch`, which copies them; a caller's `fetch` gets its own object each time.
+    get_headers: OnceCell<Option<Headers>>,
 }
 
 /// An answer read whole. The body stays a JS string: a successful answer goes to
@@ -166,17 +168,23 @@ impl Transport {
         fetch: Option<Function>,
         timeout_ms: f64,
     ) -> Transport {
-        let get_headers = match fetch {
-            None => base_headers(api_key.as_ref()).ok(),
-            Some(_) => None,
-        };
         Transport {
             base_url,
             api_key,
             fetch,
             timeout_ms,
-            get_headers,
+            get_headers: OnceCell::new(),
         }
+    }
+
+    /// The shared GET headers, built on first use (`None` with a caller's `fetch`).
+    fn get_headers(&self) -> Option<&Headers> {
+        self.get_headers
+            .get_or_init(|| match self.fetch {
+                None => base_headers(self.api_key.as_ref()).ok(),
+                Some(_) => None,
+            })
+            .as_ref()
     }
 
     pub async fn send(
@@ -202,8 +210,12 @@ impl Transport {
         let js_err = |e: JsValue| network(cat!("could not prepare the request: ", describe(&e)), e);
 
         let controller = AbortController::new().map_err(js_err)?;
-        let headers = match &self.get_headers {
-            Some(h) if body.is_none() && idempotency_key.is_none() => h.clone(),
+        let shared = match (body, idempotency_key) {
+            (None, None) => self.get_headers(),
+            _ => None,
+        };
+        let headers = match shared {
+            Some(h) => h.clone(),
             _ => {
                 let headers = base_headers(self.api_key.as_ref()).map_err(js_err)?;
                 if let Some(k) = idempotency_key {
