@@ -61,8 +61,9 @@ for (const entry of entries) {
     format: "esm",
     platform: "neutral",
     target: "es2022",
-    minify: true,
-    keepNames: true,
+    // Identifiers kept: class and function names stay readable in stacks and consoles.
+    minifyWhitespace: true,
+    minifySyntax: true,
     external: ["node:*", "*.wasm"],
     banner: { js: `// apiframe-reve (${entry.replace(".js", "")} entry), MIT. Built by scripts/build.mjs from js/${entry} and wasm-bindgen's glue.` },
     logLevel: "warning",
