@@ -307,6 +307,31 @@ describe("aborts", () => {
   });
 });
 
+describe("many calls at once", () => {
+  test("aborted calls leave nothing behind: every later answer reaches its own caller", async () => {
+    const c = client();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await c.generate({ prompt: `slots ${i}` })).jobId);
+    // Aborts land before, during and after the requests, so late answers and timers of
+    // abandoned calls keep arriving while new calls reuse their slots.
+    const abandoned = Array.from({ length: 150 }, (_, i) => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), i % 7);
+      return c.getJob(ids[i % 3], { signal: ac.signal }).then(
+        (job) => job.id,
+        (e) => e.code,
+      );
+    });
+    const outcomes = await Promise.all(abandoned);
+    assert.ok(outcomes.every((o) => o === "aborted" || ids.includes(o)), outcomes.join(" "));
+    assert.ok(outcomes.includes("aborted"), "some calls were aborted");
+    const jobs = await Promise.all(Array.from({ length: 300 }, (_, i) => c.getJob(ids[i % 3])));
+    jobs.forEach((job, i) => assert.equal(job.id, ids[i % 3], `call ${i}`));
+    const waited = await Promise.all(ids.map((id) => c.waitForJob(id)));
+    assert.deepEqual(waited.map((j) => [j.id, j.status]), ids.map((id) => [id, "COMPLETED"]));
+  });
+});
+
 describe("client set-up", () => {
   test("bad options name the option", () => {
     const bad = [
@@ -334,6 +359,20 @@ describe("client set-up", () => {
     assert.equal(calls.length, 1);
     assert.equal(calls[0].self, undefined);
     assert.equal(calls[0].url, `${emu.url}/v2/jobs?limit=5`);
+  });
+
+  test("a caller's fetch that hands back odd objects gives typed errors, not a crash", async () => {
+    const odd = [
+      { status: 200, headers: new Headers(), text: () => "a string, not a promise" },
+      { status: 200, headers: new Headers(), text: () => Promise.reject(new Error("stream broke")) },
+      "not a response at all",
+    ];
+    for (const answer of odd) {
+      const c = new ReveClient({ apiKey: KEY, baseUrl: emu.url, maxRetries: 0, fetch: async () => answer });
+      const e = await failure(() => c.listJobs());
+      assert.ok(["network", "server"].includes(e.code), `${e.code}: ${e.message}`);
+    }
+    assert.ok(Array.isArray((await client().listJobs()).jobs), "the instance still works");
   });
 
   test("the key goes only to baseUrl, in X-API-Key", async () => {

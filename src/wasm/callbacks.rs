@@ -33,9 +33,10 @@ extern "C" {
     fn bind_key(this: &HandlerFn, context: &JsValue, key: f64) -> JsValue;
     /// A promise, seen only for its `then`.
     type Thenable;
-    /// `promise.then(ok, err)`
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_both(this: &Thenable, ok: &JsValue, err: &JsValue);
+    /// `promise.then(ok, err)`; throws if `then` is not a function (a caller's `fetch` may
+    /// hand back anything).
+    #[wasm_bindgen(method, catch, js_name = then)]
+    fn then_both(this: &Thenable, ok: &JsValue, err: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 enum State {
@@ -59,6 +60,9 @@ struct Registry {
     /// `(key, value) => settle(key, Ok(value))` and `(key, error) => settle(key, Err(error))`.
     handlers: Option<(Handler, Handler)>,
 }
+
+#[cfg(target_feature = "atomics")]
+compile_error!("callbacks.rs assumes one thread: build without the atomics target feature");
 
 /// The registry of this (single-threaded) wasm instance.
 struct Global(RefCell<Option<Registry>>);
@@ -185,12 +189,15 @@ impl Settled {
         let pending = Pending::new();
         let (ok, err) = with(handlers);
         let k = pending.key();
-        promise.unchecked_ref::<Thenable>().then_both(
-            &ok.unchecked_ref::<HandlerFn>()
-                .bind_key(&JsValue::UNDEFINED, k),
-            &err.unchecked_ref::<HandlerFn>()
-                .bind_key(&JsValue::UNDEFINED, k),
-        );
+        let ok = ok
+            .unchecked_ref::<HandlerFn>()
+            .bind_key(&JsValue::UNDEFINED, k);
+        let err = err
+            .unchecked_ref::<HandlerFn>()
+            .bind_key(&JsValue::UNDEFINED, k);
+        if let Err(e) = promise.unchecked_ref::<Thenable>().then_both(&ok, &err) {
+            settle(k, Err(e));
+        }
         Settled { pending }
     }
 }
