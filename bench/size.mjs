@@ -23,10 +23,12 @@ async function bundle(entry, resolveDir, conditions) {
   return Buffer.from(out.outputFiles[0].contents);
 }
 
-const wasm = readFileSync(join(dist, "apiframe_reve_bg.wasm"));
 const rows = [];
-for (const [name, file, conditions] of [["browser", "browser.js", ["browser"]], ["node", "node.js", ["node"]], ["workerd", "workerd.js", ["workerd", "worker", "browser"]]]) {
+for (const [name, file, conditions] of [["browser", "browser.js", ["browser"]], ["node", "node.js", ["node"]], ["workerd", "workerd.js", ["workerd", "worker", "browser"]], ["edge, default", "edge.js", ["edge-light"]]]) {
   const js = await bundle(`export * from ${JSON.stringify(join(dist, file))};`, root, conditions);
+  // The module this entry loads (the browser entry has the client-only one).
+  const wasmFile = readFileSync(join(dist, file), "utf8").match(/apiframe_reve(_client)?_bg\.wasm/)[0];
+  const wasm = readFileSync(join(dist, wasmFile));
   rows.push([`apiframe-reve (${name})`, gz(js), gz(wasm), gz(js) + gz(wasm)]);
 }
 

@@ -1,10 +1,11 @@
-// npm run build: the npm package in dist/. wasm-pack compiles the crate and runs wasm-bindgen
-// (--target web); the npm package binaryen's wasm-opt shrinks the module (wasm-pack's own
+// npm run build: the npm package in dist/. wasm-pack compiles the crate twice (whole, and
+// client-only for browsers) and runs wasm-bindgen (--target web); the npm package binaryen's
+// wasm-opt shrinks the modules (wasm-pack's own
 // download cannot run here and Debian's wasm-opt is too old); the per-runtime entries from js/
 // are bundled with the glue into one self-contained module each (one file to resolve and parse
 // at start-up instead of three).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -12,25 +13,35 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
-const wasm = join(dist, "apiframe_reve_bg.wasm");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 const say = (msg) => console.log(`build: ${msg}`);
 
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
 rmSync(dist, { recursive: true, force: true });
-say(`wasm-pack build ${profile} --target web`);
-run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", "dist", "--out-name", "apiframe_reve", "--no-pack"]);
-rmSync(join(dist, ".gitignore"), { force: true });
-
-if (profile === "--release") {
-  const before = statSync(wasm).size;
-  say("wasm-opt -Oz (binaryen from npm)");
-  run(join(root, "node_modules", ".bin", "wasm-opt"), [
-    wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers",
-    "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
-    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-  ]);
-  say(`wasm ${before} -> ${statSync(wasm).size} bytes`);
+// Two modules: the whole one for servers and edge runtimes, and a client-only one (no
+// createProxyHandler, no webhook verifier: cargo feature "server" off) for the browser entry.
+const modules = [
+  { name: "apiframe_reve", cargo: [] },
+  { name: "apiframe_reve_client", cargo: ["--no-default-features"] },
+];
+for (const { name, cargo } of modules) {
+  const out = join(dist, `.${name}`);
+  say(`wasm-pack build ${profile} --target web ${cargo.join(" ")}`.trim());
+  run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", out, "--out-name", name, "--no-pack", "--", ...cargo]);
+  for (const f of readdirSync(out)) {
+    if (f.startsWith(name) && (name === "apiframe_reve" || !f.endsWith(".ts"))) renameSync(join(out, f), join(dist, f));
+  }
+  rmSync(out, { recursive: true, force: true });
+  const wasm = join(dist, `${name}_bg.wasm`);
+  if (profile === "--release") {
+    const before = statSync(wasm).size;
+    run(join(root, "node_modules", ".bin", "wasm-opt"), [
+      wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers",
+      "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int",
+      "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+    ]);
+    say(`wasm-opt -Oz (binaryen from npm): ${name}_bg.wasm ${before} -> ${statSync(wasm).size} bytes`);
+  }
 }
 
 // wasm-bindgen marks a parameter with an explicit TypeScript type as required, and declares
@@ -50,7 +61,7 @@ writeFileSync(dts, types);
 
 // Typings as they are; each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and
 // errors.js into one minified module. The .wasm stays a file beside it (workerd imports it).
-const entries = ["browser.js", "deno.js", "node.js", "workerd.js"];
+const entries = ["browser.js", "deno.js", "edge.js", "node.js", "workerd.js"];
 for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
 for (const entry of entries) {
   await build({
@@ -69,8 +80,7 @@ for (const entry of entries) {
     logLevel: "warning",
   });
 }
-rmSync(join(dist, "apiframe_reve.js"));
-rmSync(join(dist, "errors.js"));
+for (const glue of ["apiframe_reve.js", "apiframe_reve_client.js", "errors.js"]) rmSync(join(dist, glue));
 
 const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
-say(`gzipped: wasm ${gz("apiframe_reve_bg.wasm")} B, ${entries.map((e) => `${e} ${gz(e)} B`).join(", ")}`);
+say(`gzipped: ${modules.map(({ name }) => `${name}_bg.wasm ${gz(`${name}_bg.wasm`)} B`).join(", ")}; ${entries.map((e) => `${e} ${gz(e)} B`).join(", ")}`);

@@ -17,6 +17,7 @@ step "Rust: clippy, native and wasm32, warnings as errors"
 if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --workspace --all-targets --locked -q -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --locked -q -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --no-default-features --locked -q -- -D warnings
 else
   echo "clippy: not installed with this toolchain; skipped"
 fi

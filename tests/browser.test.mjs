@@ -51,6 +51,40 @@ describe("in a page", () => {
     await page.screenshot({ path: join(shots, "browser-page-run.png") });
   });
 
+  test("the page loads the client-only module; the server-only exports say where they run", async () => {
+    const out = await page.evaluate(async () => {
+      const m = await import("apiframe-reve");
+      const modules = performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.endsWith(".wasm"));
+      const seen = [];
+      try {
+        m.createProxyHandler({ apiKey: "k", allowAnonymous: true });
+      } catch (e) {
+        seen.push([e instanceof m.ApiframeError, e.code, e.message]);
+      }
+      for (const f of [m.verifyWebhook, m.parseWebhook]) {
+        await f({ body: "{}", signature: "sha256=00", apiKey: "k" }).catch((e) => seen.push([e instanceof m.ApiframeError, e.code, e.message]));
+      }
+      return { modules: modules.map((n) => n.split("/").at(-1)), seen };
+    });
+    assert.deepEqual(out.modules, ["apiframe_reve_client_bg.wasm"]);
+    assert.equal(out.seen.length, 3);
+    for (const [isApiframeError, code, message] of out.seen) {
+      assert.deepEqual([isApiframeError, code], [true, "invalid_request"]);
+      assert.match(message, /runs on a server or an edge runtime/);
+    }
+  });
+
+  test("the edge entry (conditions edge-light, worker, default) has the whole module: its proxy handler works", async () => {
+    const out = await page.evaluate(async ({ api, key }) => {
+      const { createProxyHandler, verifyWebhook } = await import("/pkg/dist/edge.js");
+      const handler = createProxyHandler({ apiKey: key, upstream: api, allowAnonymous: true, prefix: "/api/reve" });
+      const res = await handler(new Request(`${location.origin}/api/reve/v2/jobs?limit=1`));
+      const body = await res.json();
+      return { status: res.status, jobs: Array.isArray(body.jobs), verify: typeof verifyWebhook };
+    }, { api: api.url, key: KEY });
+    assert.deepEqual(out, { status: 200, jobs: true, verify: "function" });
+  });
+
   test("an apiKey in a page throws unless dangerouslyAllowBrowser; a proxy baseUrl needs none", async () => {
     const out = await page.evaluate(async ({ api, key }) => {
       const { ReveClient, ApiframeError } = await import("apiframe-reve");

@@ -15,7 +15,9 @@ test("the package resolves from node_modules, not from the source tree", () => {
 
 test("exports name an entry for every runtime and the typings first", () => {
   const entry = manifest.exports["."];
-  assert.deepEqual(Object.keys(entry), ["types", "workerd", "deno", "node", "browser", "default"]);
+  assert.deepEqual(Object.keys(entry), ["types", "workerd", "deno", "node", "edge-light", "worker", "browser", "default"]);
+  // Only the browser entry gets the client-only module; "default" must keep every export.
+  assert.equal(entry.default, "./dist/edge.js");
   for (const file of Object.values(entry)) assert.ok(readdirSync(join(pkgDir, "dist")).includes(file.replace("./dist/", "")), file);
 });
 
@@ -23,14 +25,17 @@ test("the tarball ships the built files, README and LICENSE, and nothing of the 
   const files = readdirSync(pkgDir).sort();
   assert.deepEqual(files, ["LICENSE", "README.md", "dist", "package.json"]);
   const dist = readdirSync(join(pkgDir, "dist"));
-  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve.d.ts", "errors.d.ts", "index.d.ts", "node.js", "browser.js", "workerd.js", "deno.js"]) {
+  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "errors.d.ts", "index.d.ts", "node.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
     assert.ok(dist.includes(f), f);
   }
   // Each entry is one self-contained module: the glue and errors.js are bundled into it.
   assert.ok(!dist.includes("apiframe_reve.js") && !dist.includes("errors.js"), dist.join(", "));
-  for (const entry of ["node.js", "browser.js", "workerd.js", "deno.js"]) {
-    const imports = [...readFileSync(join(pkgDir, "dist", entry), "utf8").matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
+  for (const entry of ["node.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
+    const text = readFileSync(join(pkgDir, "dist", entry), "utf8");
+    const imports = [...text.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
     assert.ok(imports.every((i) => i.startsWith("node:") || i.endsWith(".wasm")), `${entry} imports ${imports}`);
+    const modules = new Set(text.match(/apiframe_reve(_client)?_bg\.wasm/g));
+    assert.deepEqual([...modules], [entry === "browser.js" ? "apiframe_reve_client_bg.wasm" : "apiframe_reve_bg.wasm"], entry);
   }
 });
 

@@ -1,0 +1,9 @@
+// Edge runtimes without an entry of their own ("edge-light", "worker") and the "default"
+// condition: the whole module (the proxy and the webhook verifier included), streamed in with a
+// top-level await next to this file, as the browser entry does.
+import init from "./apiframe_reve.js";
+
+await init({ module_or_path: new URL("./apiframe_reve_bg.wasm", import.meta.url) });
+
+export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
+export { ApiframeError } from "./errors.js";
