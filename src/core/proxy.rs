@@ -147,7 +147,7 @@ pub fn check_generate(cfg: &ProxyConfig, body: &str) -> Result<String, Refusal> 
                 "model \"",
                 model,
                 "\" is not allowed by this proxy; allowed: ",
-                cfg.allow_models.join(", ")
+                super::text::join(&cfg.allow_models, ", ")
             ),
         ));
     }

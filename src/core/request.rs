@@ -31,11 +31,8 @@ fn describe(v: &Value) -> String {
 }
 
 fn list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| cat!('"', s, '"'))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let quoted: Vec<String> = items.iter().map(|s| cat!('"', s, '"')).collect();
+    super::text::join(&quoted, ", ")
 }
 
 /// An absolute `http:` or `https:` URL with a host.

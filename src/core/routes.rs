@@ -66,7 +66,7 @@ pub fn list_path(p: &ListParams) -> Result<String, ApiError> {
                 "status",
                 cat!(
                     "status must be one of ",
-                    JOB_STATUSES.join(", "),
+                    super::text::join(&JOB_STATUSES, ", "),
                     ", got \"",
                     s,
                     '"'
@@ -111,7 +111,7 @@ pub fn list_path(p: &ListParams) -> Result<String, ApiError> {
     Ok(if q.is_empty() {
         "/v2/jobs".into()
     } else {
-        cat!("/v2/jobs?", q.join("&"))
+        cat!("/v2/jobs?", super::text::join(&q, "&"))
     })
 }
 

@@ -62,6 +62,28 @@ macro_rules! cat {
     }};
 }
 
+/// `items` with `sep` between them (`[T]::join` brings a large specialised copy loop per type).
+pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}
+
+/// Whether `haystack` holds `needle` (byte-wise; `str::contains` with a `&str` pattern brings
+/// the two-way searcher and a panic path that prints chars).
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+}
+
 /// Appends `n` in decimal.
 pub fn push_u64(out: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
@@ -174,6 +196,13 @@ mod tests {
         push_hex(&mut s, 0xaf, false);
         push_hex(&mut s, 0x0b, true);
         assert_eq!(s, "af0B");
+        assert_eq!(join(&["a", "b", "c"], ", "), "a, b, c");
+        assert_eq!(join::<String>(&[], ", "), "");
+        assert_eq!(join(&[String::from("x")], "&"), "x");
+        assert!(contains("connect ECONNREFUSED", "ECONNREFUSED"));
+        assert!(contains("abc", ""));
+        assert!(!contains("ab", "abc"));
+        assert!(!contains("fetch failed", "ECONNRESET"));
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_default();
     let cause = super::js_args::get(&super::js_args::get(e, "cause"), "code").as_string();
     match cause {
-        Some(c) if !msg.contains(&c) => cat!(msg, " (", c, ")"),
+        Some(c) if !crate::core::text::contains(&msg, &c) => cat!(msg, " (", c, ")"),
         _ => msg,
     }
 }
