@@ -14,7 +14,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -23,7 +23,7 @@ extern "C" {
     /// The global `setTimeout`; extra arguments go to the callback. Returns a number in
     /// browsers and a `Timeout` object in Node.
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Function, ms: f64, key: f64) -> JsValue;
+    fn set_timeout(callback: &HandlerFn, ms: f64, key: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
     /// One of the two handlers, as a JS function.
@@ -103,16 +103,18 @@ fn settle(key: f64, outcome: Result<JsValue, JsValue>) {
     }
 }
 
-fn handlers(r: &mut Registry) -> (Function, Function) {
-    let (ok, err) = r.handlers.get_or_insert_with(|| {
+/// The two handlers, made at first use. Borrowed, not cloned: a clone and its drop would be
+/// two more calls across the boundary per promise.
+fn handlers(r: &mut Registry) -> (&HandlerFn, &HandlerFn) {
+    let pair: &(Handler, Handler) = r.handlers.get_or_insert_with(|| {
         (
             Closure::new(|k: f64, v: JsValue| settle(k, Ok(v))),
             Closure::new(|k: f64, e: JsValue| settle(k, Err(e))),
         )
     });
     (
-        ok.as_ref().unchecked_ref::<Function>().clone(),
-        err.as_ref().unchecked_ref::<Function>().clone(),
+        pair.0.as_ref().unchecked_ref(),
+        pair.1.as_ref().unchecked_ref(),
     )
 }
 
@@ -187,14 +189,16 @@ pub struct Settled {
 impl Settled {
     pub fn new(promise: &Promise) -> Settled {
         let pending = Pending::new();
-        let (ok, err) = with(handlers);
         let k = pending.key();
-        let ok = ok
-            .unchecked_ref::<HandlerFn>()
-            .bind_key(&JsValue::UNDEFINED, k);
-        let err = err
-            .unchecked_ref::<HandlerFn>()
-            .bind_key(&JsValue::UNDEFINED, k);
+        // `bind` cannot call back into Rust, so it may run inside the borrow; `then` may (a
+        // caller's thenable), so it runs outside.
+        let (ok, err) = with(|r| {
+            let (ok, err) = handlers(r);
+            (
+                ok.bind_key(&JsValue::UNDEFINED, k),
+                err.bind_key(&JsValue::UNDEFINED, k),
+            )
+        });
         if let Err(e) = promise.unchecked_ref::<Thenable>().then_both(&ok, &err) {
             settle(k, Err(e));
         }
@@ -219,10 +223,10 @@ pub struct Timeout {
 impl Timeout {
     pub fn new(ms: f64) -> Timeout {
         let pending = Pending::new();
-        let (ok, _) = with(handlers);
         // Node and browsers cap delays at 2^31 - 1 ms (longer ones would fire at once).
         let ms = crate::core::float::clamp(ms, 0.0, 2_147_483_647.0);
-        let id = set_timeout(&ok, ms, pending.key());
+        // setTimeout never calls back at once: it may run inside the borrow.
+        let id = with(|r| set_timeout(handlers(r).0, ms, pending.key()));
         Timeout { pending, id }
     }
 }
