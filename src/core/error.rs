@@ -135,8 +135,6 @@ impl ApiError {
     }
 }
 
-pub use super::text::show_number;
-
 impl ::core::fmt::Display for ApiError {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.code.as_str())?;

@@ -47,10 +47,6 @@ impl Map {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
     /// Sets `key`, keeping its place if it was there.
     pub fn insert(&mut self, key: &str, value: Value) {
         match self.0.iter_mut().find(|(k, _)| k == key) {
@@ -117,20 +113,13 @@ impl From<String> for Value {
 
 impl From<u64> for Value {
     fn from(n: u64) -> Value {
-        let mut s = String::new();
-        super::text::push_u64(&mut s, n);
-        Value::Number(Number(s))
+        Value::Number(Number(cat!(n)))
     }
 }
 
 impl From<i64> for Value {
     fn from(n: i64) -> Value {
-        let mut s = String::new();
-        if n < 0 {
-            s.push('-');
-        }
-        super::text::push_u64(&mut s, n.unsigned_abs());
-        Value::Number(Number(s))
+        Value::Number(Number(cat!(n)))
     }
 }
 
@@ -782,6 +771,11 @@ pub mod tests {
             assert!(parse(&shown).is_ok(), "{shown}");
         }
         assert_eq!(Value::from(f64::NAN), Value::Null);
+        assert_eq!(
+            Value::from(-9_007_199_254_740_991i64).to_json(),
+            "-9007199254740991"
+        );
+        assert_eq!(Value::from(u64::MAX).to_json(), "18446744073709551615");
     }
 
     proptest! {
