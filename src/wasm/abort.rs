@@ -1,68 +1,36 @@
 //! Waiting on an `AbortSignal`, a deadline, or both, around any future, and sleeps that an
 //! abort ends at once. Listeners are removed and timers cleared when the wait ends.
 
-use alloc::rc::Rc;
-use core::cell::RefCell;
 use core::future::Future;
 use core::pin::{pin, Pin};
-use core::task::{Context, Poll, Waker};
+use core::task::{Context, Poll};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use super::callbacks::Timeout;
-
-/// A one-shot event a JS callback sets and a future waits on.
-#[derive(Default)]
-struct Fired {
-    fired: bool,
-    waker: Option<Waker>,
-}
-
-fn flag() -> (Rc<RefCell<Fired>>, Closure<dyn FnMut()>) {
-    let fired = Rc::new(RefCell::new(Fired::default()));
-    let shared = fired.clone();
-    let callback = Closure::<dyn FnMut()>::new(move || {
-        let mut f = shared.borrow_mut();
-        f.fired = true;
-        if let Some(w) = f.waker.take() {
-            w.wake();
-        }
-    });
-    (fired, callback)
-}
-
-/// Whether the flag is set; if not, the task is woken when it is.
-fn poll_flag(fired: &RefCell<Fired>, cx: &mut Context<'_>) -> bool {
-    let mut f = fired.borrow_mut();
-    if f.fired {
-        return true;
-    }
-    f.waker = Some(cx.waker().clone());
-    false
-}
+use super::callbacks::{Listener, Timeout};
 
 /// Resolves when the signal aborts.
 pub struct AbortWatch {
     signal: AbortSignal,
-    fired: Rc<RefCell<Fired>>,
-    listener: Closure<dyn FnMut()>,
+    listener: Listener,
 }
 
 impl AbortWatch {
     pub fn new(signal: &AbortSignal) -> AbortWatch {
-        let (fired, listener) = flag();
-        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        let listener = Listener::new();
+        let _ =
+            signal.add_event_listener_with_callback("abort", listener.function().unchecked_ref());
         AbortWatch {
             signal: signal.clone(),
-            fired,
             listener,
         }
     }
 
     fn poll_fired(&mut self, cx: &mut Context<'_>) -> bool {
-        self.signal.aborted() || poll_flag(&self.fired, cx)
+        // `aborted` first: it stays true, while the listener's call is reported once.
+        self.signal.aborted() || self.listener.poll_called(cx)
     }
 }
 
@@ -70,7 +38,7 @@ impl Drop for AbortWatch {
     fn drop(&mut self) {
         let _ = self
             .signal
-            .remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
+            .remove_event_listener_with_callback("abort", self.listener.function().unchecked_ref());
     }
 }
 

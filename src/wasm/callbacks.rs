@@ -1,6 +1,7 @@
-//! JavaScript callbacks into Rust futures, without a closure each. A `setTimeout` or a
-//! promise's `then` calls one of two long-lived functions with a slot number (via `bind` or
-//! `setTimeout`'s extra argument); the slot holds the outcome and the waiting task's waker.
+//! JavaScript callbacks into Rust futures, without a closure each. A `setTimeout`, a
+//! promise's `then` or an event listener calls one of two long-lived functions with a slot
+//! number (via `bind` or `setTimeout`'s extra argument); the slot holds the outcome and the
+//! waiting task's waker.
 //! `wasm_bindgen::Closure` and `JsFuture` would allocate and register (with a
 //! FinalizationRegistry) one JS function per timer and two per promise: the bulk of the
 //! client's per-request overhead.
@@ -211,6 +212,32 @@ impl Future for Settled {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.pending.poll_outcome(cx)
+    }
+}
+
+/// A function for `addEventListener` whose first call wakes the task polling it. Whoever adds
+/// it removes it, with the same function, when done.
+pub struct Listener {
+    pending: Pending,
+    function: JsValue,
+}
+
+impl Listener {
+    pub fn new() -> Listener {
+        let pending = Pending::new();
+        let k = pending.key();
+        // `bind` cannot call back into Rust: it may run inside the borrow.
+        let function = with(|r| handlers(r).0.bind_key(&JsValue::UNDEFINED, k));
+        Listener { pending, function }
+    }
+
+    pub fn function(&self) -> &JsValue {
+        &self.function
+    }
+
+    /// Whether it has been called; if not, the task is woken when it is.
+    pub fn poll_called(&mut self, cx: &mut Context<'_>) -> bool {
+        self.pending.poll_outcome(cx).is_ready()
     }
 }
 
