@@ -18,4 +18,5 @@ pub mod response;
 pub mod retry;
 pub mod retry_after;
 pub mod routes;
+pub mod wait;
 pub mod webhook;

@@ -1,50 +1,34 @@
 //! `ReveClient`: submit, get, list, wait and run, with retries and adaptive polling. Every
 //! decision is the core's; this file moves bytes and calls timers.
 
-use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::{String, ToString};
-use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::Cell;
-use core::future::Future;
-use core::pin::Pin;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
-use web_sys::AbortSignal;
 
-use super::abort::sleep;
 use super::js_args;
 use super::js_error::Failure;
-use super::transport::{interrupted, json_parse, ApiKey, Transport};
-use crate::core::error::{ApiError, ErrorCode};
-use crate::core::job::{Snapshot, Status};
+use super::operation::{self, Goal, Request, Settings};
+use super::transport::{ApiKey, Transport};
+use crate::core::error::ApiError;
 use crate::core::json;
-use crate::core::poll_schedule::{self, Bounds, DurationEstimate, Observation};
+use crate::core::poll_schedule::{Bounds, DurationEstimate};
 use crate::core::request::{check_idempotency_key, prepare_generate};
-use crate::core::response;
 use crate::core::retry::{RetryPolicy, MAX_RETRIES_LIMIT};
 use crate::core::routes::{self, ListParams, DEFAULT_BASE_URL, GENERATE};
-use crate::core::text::show_number;
+use crate::core::wait::Wait;
 
 const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
 const DEFAULT_WAIT_MS: f64 = 600_000.0;
-const HISTORY: usize = 32;
-
-struct Inner {
-    transport: Transport,
-    retry: RetryPolicy,
-    estimate: Cell<DurationEstimate>,
-    bounds: Bounds,
-}
 
 /// A client for Reve image generation through Apiframe. Holds the key and the settings; its
 /// methods return promises and reject with `ApiframeError`.
 #[wasm_bindgen]
 pub struct ReveClient {
-    inner: Rc<Inner>,
+    settings: Rc<Settings>,
 }
 
 fn is_browser_page() -> bool {
@@ -66,11 +50,9 @@ fn random_uuid() -> String {
     routes::uuid_v4(bytes)
 }
 
-/// A JS promise of a future. Every export goes through this one driver: the futures are boxed so
-/// that `future_to_promise` is instantiated once, not once per export (a few KB each).
-pub(crate) fn promise(fut: impl Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
-    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>> = Box::pin(fut);
-    future_to_promise(async move { boxed.await.map_err(Failure::into_js) })
+/// The promise of an operation, or a rejected one when the call's arguments are wrong.
+fn promise(started: Result<Promise, ApiError>) -> Promise {
+    started.unwrap_or_else(|e| Promise::reject(&Failure::from(e).into_js()))
 }
 
 /// An optional options object as the value the option readers take.
@@ -151,7 +133,7 @@ impl ReveClient {
             ..RetryPolicy::default()
         };
         Ok(ReveClient {
-            inner: Rc::new(Inner {
+            settings: Rc::new(Settings {
                 transport,
                 retry,
                 estimate: Cell::new(expected.map_or(DurationEstimate::REVE, |mean_ms| {
@@ -177,9 +159,10 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "GenerateRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GenerateOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
         let o = or_undefined(options);
-        promise(async move { inner.generate(&request, &o).await.map(|(_, js)| js) })
+        promise(self.submission(&request, &o).map(|(req, signal)| {
+            operation::start(self.settings.clone(), req, signal, Goal::Answer)
+        }))
     }
 
     /// Reads a job: `GET /v2/jobs/{id}`.
@@ -189,14 +172,12 @@ impl ReveClient {
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
         let o = or_undefined(options);
-        promise(async move {
+        promise((|| {
             let (_, path) = job_arg(&job_id)?;
             js_args::check_object(&o, "options")?;
-            let signal = js_args::signal(&o)?;
-            inner.get(&path, signal.as_ref()).await
-        })
+            Ok(self.get(path, js_args::signal(&o)?))
+        })())
     }
 
     /// Lists your jobs, newest first: `GET /v2/jobs`. Pass `nextCursor` back as `cursor`
@@ -207,10 +188,9 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "ListJobsParams")] params: Option<js_sys::Object>,
         #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
         let p = or_undefined(params);
         let o = or_undefined(options);
-        promise(async move {
+        promise((|| {
             js_args::check_object(&p, "params")?;
             js_args::check_object(&o, "options")?;
             let params = ListParams {
@@ -221,9 +201,8 @@ impl ReveClient {
                 scope: js_args::string(&p, "scope")?,
             };
             let path = routes::list_path(&params)?;
-            let signal = js_args::signal(&o)?;
-            inner.get(&path, signal.as_ref()).await
-        })
+            Ok(self.get(path, js_args::signal(&o)?))
+        })())
     }
 
     /// Polls a job until it completes, with a schedule that adapts to its progress. Resolves
@@ -235,13 +214,24 @@ impl ReveClient {
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
         let o = or_undefined(options);
-        promise(async move {
+        promise((|| {
             let (id, path) = job_arg(&job_id)?;
             js_args::check_object(&o, "options")?;
-            inner.wait(&id, &path, &o, Vec::new()).await
-        })
+            let (timeout_ms, on_progress) = wait_options(&o)?;
+            let goal = Goal::Wait {
+                wait: Wait::new(&id, timeout_ms, None),
+                id,
+                on_progress,
+                started: js_sys::Date::now(),
+            };
+            Ok(operation::start(
+                self.settings.clone(),
+                Request::get(path),
+                js_args::signal(&o)?,
+                goal,
+            ))
+        })())
     }
 
     /// Submits a job and waits for it: `generate` then `waitForJob`. Every error raised after
@@ -252,40 +242,42 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_param_type = "GenerateRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
-        let inner = self.inner.clone();
         let o = or_undefined(options);
-        promise(async move {
-            let (accepted, _) = inner.generate(&request, &o).await?;
-            let id = accepted.id.clone().unwrap_or_default();
-            let path = routes::job_path(&id).map_err(|_| {
-                ApiError::new(
-                    ErrorCode::Server,
-                    cat!(
-                        "the service accepted the job but sent an invalid jobId \"",
-                        id,
-                        '"'
-                    ),
-                )
-            })?;
-            let seen = vec![Observation {
-                at_ms: 0.0,
-                processing: accepted.status == Status::Processing,
-                progress: None,
-            }];
-            inner
-                .wait(&id, &path, &o, seen)
-                .await
-                .map_err(|f| f.with_job_id(&id))
-        })
+        promise(self.submission(&request, &o).and_then(|(req, signal)| {
+            let (timeout_ms, on_progress) = wait_options(&o)?;
+            let goal = Goal::SubmitThenWait {
+                timeout_ms,
+                on_progress,
+            };
+            Ok(operation::start(self.settings.clone(), req, signal, goal))
+        }))
     }
 }
 
-impl Inner {
-    async fn generate(
+/// The options a wait reads: `timeoutMs` (10 minutes unless given) and `onProgress`.
+fn wait_options(o: &JsValue) -> Result<(f64, Option<Function>), ApiError> {
+    let timeout_ms =
+        js_args::number(o, "timeoutMs", 0.0, f64::MAX, false)?.unwrap_or(DEFAULT_WAIT_MS);
+    Ok((timeout_ms, js_args::function(o, "onProgress")?))
+}
+
+impl ReveClient {
+    /// A GET that resolves with the parsed answer.
+    fn get(&self, path: String, signal: Option<web_sys::AbortSignal>) -> Promise {
+        operation::start(
+            self.settings.clone(),
+            Request::get(path),
+            signal,
+            Goal::Answer,
+        )
+    }
+
+    /// The checked request of `generate` and `run`, and the caller's signal.
+    fn submission(
         &self,
         request: &JsValue,
         o: &JsValue,
-    ) -> Result<(Snapshot, JsValue), Failure> {
+    ) -> Result<(Request, Option<web_sys::AbortSignal>), ApiError> {
         js_args::check_object(o, "options")?;
         // JSON's own rules, as `fetch` + `JSON.stringify` would apply them: undefined fields
         // are left out, toJSON is honoured, BigInt and cycles are refused.
@@ -318,184 +310,13 @@ impl Inner {
             None => random_uuid(),
         };
         let signal = js_args::signal(o)?;
-        let (text, js) = self
-            .call("POST", GENERATE, Some(&body), Some(&key), signal.as_ref())
-            .await?;
-        let accepted = Snapshot::parse(&text.as_string().unwrap_or_default())?;
-        Ok((accepted, js))
-    }
-
-    /// A GET with retries, resolving with the parsed object.
-    async fn get(&self, path: &str, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
-        self.call("GET", path, None, None, signal)
-            .await
-            .map(|(_, js)| js)
-    }
-
-    /// One request with retries. Resolves with the body (a JS string) and its parsed object.
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
-        signal: Option<&AbortSignal>,
-    ) -> Result<(JsValue, JsValue), Failure> {
-        let replay_safe = method == "GET" || idempotency_key.is_some();
-        let mut retries = 0;
-        loop {
-            let failure = match self
-                .transport
-                .send(method, path, body, idempotency_key, signal)
-                .await
-            {
-                Ok(received) if received.is_success() => match json_parse(&received.body) {
-                    Ok(v) if v.is_object() => return Ok((received.body, v)),
-                    _ => response::malformed(&received.meta().answer(received.status, "")).into(),
-                },
-                Ok(received) => {
-                    let (text, meta) = (received.text(), received.meta());
-                    Failure::from(response::error_for(&meta.answer(received.status, &text)))
-                }
-                Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
-                Err(f) => f,
-            };
-            match self
-                .retry
-                .delay_ms(retries, &failure.error, replay_safe, js_sys::Math::random())
-            {
-                Some(ms) => {
-                    sleep(ms as f64, signal)
-                        .await
-                        .map_err(|i| interrupted(i, signal, &cat!(method, ' ', path), 0.0))?;
-                    retries += 1;
-                }
-                None => return Err(failure),
-            }
-        }
-    }
-
-    async fn wait(
-        &self,
-        id: &str,
-        path: &str,
-        o: &JsValue,
-        mut seen: Vec<Observation>,
-    ) -> Result<JsValue, Failure> {
-        let signal = js_args::signal(o)?;
-        let timeout_ms =
-            js_args::number(o, "timeoutMs", 0.0, f64::MAX, false)?.unwrap_or(DEFAULT_WAIT_MS);
-        let on_progress = js_args::function(o, "onProgress")?;
-        let started = js_sys::Date::now();
-        let mut last: Option<(Status, Option<u8>)> = None;
-        let what = cat!("waiting for job ", id);
-        let timed_out = || {
-            let mut e = ApiError::new(
-                ErrorCode::Timeout,
-                cat!(
-                    "job ",
-                    id,
-                    " did not finish within ",
-                    show_number(timeout_ms),
-                    " ms"
-                ),
-            );
-            e.retryable = true;
-            Failure::from(e.with_job_id(id))
+        let request = Request {
+            method: "POST",
+            path: GENERATE.to_string(),
+            body: Some(body),
+            idempotency_key: Some(key),
         };
-
-        if !seen.is_empty() {
-            let delay = poll_schedule::next_delay_ms(&seen, 0.0, &self.estimate.get(), self.bounds);
-            sleep(delay.min(timeout_ms), signal.as_ref())
-                .await
-                .map_err(|i| interrupted(i, signal.as_ref(), &what, 0.0))?;
-        }
-        loop {
-            let (text, job) = self
-                .call("GET", path, None, None, signal.as_ref())
-                .await
-                .map_err(|f| f.with_job_id(id))?;
-            let snap = Snapshot::parse(&text.as_string().unwrap_or_default())
-                .map_err(|e| Failure::from(e.with_job_id(id)))?;
-            let now = js_sys::Date::now() - started;
-            let state = (snap.status.clone(), snap.progress);
-            if last.as_ref() != Some(&state) {
-                if let Some(f) = &on_progress {
-                    // A throwing callback must not stop the wait for a job that is billed.
-                    let _ = f.call1(&JsValue::UNDEFINED, &job);
-                }
-                last = Some(state);
-            }
-            let fail = |code: ErrorCode, message: String| {
-                let mut e = ApiError::new(code, message).with_job_id(id);
-                e.retryable = false;
-                Failure {
-                    error: e,
-                    job: Some(job.clone()),
-                    cause: None,
-                }
-            };
-            match snap.status {
-                Status::Completed if snap.expired => {
-                    return Err(fail(
-                        ErrorCode::NotFound,
-                        cat!("job ", id, " completed, but its outputs have expired"),
-                    ))
-                }
-                Status::Completed => {
-                    self.learn(&job, now);
-                    return Ok(job);
-                }
-                Status::Failed => {
-                    let why = snap.error.unwrap_or_else(|| "no reason given".into());
-                    return Err(fail(
-                        ErrorCode::JobFailed,
-                        cat!("job ", id, " failed: ", why),
-                    ));
-                }
-                Status::Cancelled => {
-                    return Err(fail(
-                        ErrorCode::JobCancelled,
-                        cat!("job ", id, " was cancelled"),
-                    ))
-                }
-                _ => {}
-            }
-            if seen.len() >= HISTORY {
-                seen.remove(1.min(seen.len() - 1));
-            }
-            seen.push(Observation {
-                at_ms: now,
-                processing: snap.status != Status::Queued,
-                progress: snap.progress,
-            });
-            let remaining = timeout_ms - now;
-            if remaining <= 0.0 {
-                return Err(timed_out());
-            }
-            let delay = poll_schedule::next_delay_ms(&seen, now, &self.estimate.get(), self.bounds);
-            sleep(delay.min(remaining), signal.as_ref())
-                .await
-                .map_err(|i| interrupted(i, signal.as_ref(), &what, 0.0).with_job_id(id))?;
-        }
-    }
-
-    /// Learns this model's duration from the service's own timestamps (same clock), else from
-    /// how long the wait took.
-    fn learn(&self, job: &JsValue, waited_ms: f64) {
-        let ts = |k: &str| {
-            js_args::get(job, k)
-                .as_string()
-                .map(|s| js_sys::Date::parse(&s))
-                .filter(|t| t.is_finite())
-        };
-        let took = match (ts("createdAt"), ts("completedAt")) {
-            (Some(a), Some(b)) if b > a => b - a,
-            _ => waited_ms,
-        };
-        let mut e = self.estimate.get();
-        e.learn(took);
-        self.estimate.set(e);
+        Ok((request, signal))
     }
 }
 

@@ -2,11 +2,12 @@
 //! Without the `server` feature (the browser entry's module), the proxy and webhook exports
 //! are left out; `js/browser.js` stands in for them.
 
-mod abort;
-mod callbacks;
 mod client;
 mod js_args;
 mod js_error;
+mod operation;
+#[cfg(feature = "server")]
+mod promises;
 #[cfg(feature = "server")]
 mod proxy;
 mod runtime;

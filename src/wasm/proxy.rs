@@ -6,21 +6,24 @@ use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
+use core::cell::Cell;
 
-use super::callbacks::Settled;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Request, Response, ResponseInit, Url};
 
-use super::client::promise;
 use super::js_args;
 use super::js_error::Failure;
+use super::operation::{self, Goal, Settings};
+use super::promises::{promise, settled};
 use super::transport::{ApiKey, Transport};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::json::Value;
+use crate::core::poll_schedule::{Bounds, DurationEstimate};
 use crate::core::proxy::{self, ProxyConfig, Refusal, Route};
 use crate::core::request::check_idempotency_key;
+use crate::core::retry::RetryPolicy;
 use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
 
 /// How long the proxy waits for the upstream before answering 504.
@@ -28,8 +31,9 @@ const UPSTREAM_TIMEOUT_MS: f64 = 60_000.0;
 
 struct Proxy {
     cfg: ProxyConfig,
-    /// The same transport as the client's: the key in `X-API-Key`, a time limit per request.
-    upstream: Transport,
+    /// The same transport as the client's: the key in `X-API-Key`, a time limit per request
+    /// (and no retries: the caller's client retries).
+    upstream: Rc<Settings>,
     authorize: Option<Function>,
     allow_anonymous: bool,
 }
@@ -111,12 +115,20 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     }
     Ok(Proxy {
         cfg,
-        upstream: Transport::new(
-            upstream,
-            Some(ApiKey::new(api_key)),
-            js_args::function(o, "fetch")?,
-            UPSTREAM_TIMEOUT_MS,
-        ),
+        upstream: Rc::new(Settings {
+            transport: Transport::new(
+                upstream,
+                Some(ApiKey::new(api_key)),
+                js_args::function(o, "fetch")?,
+                UPSTREAM_TIMEOUT_MS,
+            ),
+            retry: RetryPolicy {
+                max_retries: 0,
+                ..RetryPolicy::default()
+            },
+            estimate: Cell::new(DurationEstimate::REVE),
+            bounds: Bounds::default(),
+        }),
         authorize: js_args::function(o, "authorize")?,
         allow_anonymous: js_args::boolean(o, "allowAnonymous")?,
     })
@@ -220,7 +232,7 @@ impl Proxy {
                 );
             }
             let text = match req.text() {
-                Ok(p) => Settled::new(&p)
+                Ok(p) => settled(&p)
                     .await
                     .ok()
                     .and_then(|t| t.as_string())
@@ -261,7 +273,7 @@ impl Proxy {
             });
         };
         let verdict = match authorize.call1(&JsValue::UNDEFINED, req) {
-            Ok(v) => Settled::new(&Promise::resolve(&v)).await,
+            Ok(v) => settled(&Promise::resolve(&v)).await,
             Err(e) => Err(e),
         };
         match verdict {
@@ -273,19 +285,30 @@ impl Proxy {
 
     async fn forward(
         &self,
-        method: &str,
+        method: &'static str,
         path: &str,
         body: Option<&str>,
         idempotency_key: Option<&str>,
         cors: &[(&'static str, String)],
     ) -> Result<Response, JsValue> {
-        let received = match self
-            .upstream
-            .send(method, path, body, idempotency_key, None)
-            .await
-        {
-            Ok(r) => r,
-            Err(f) if f.code() == ErrorCode::Timeout => {
+        let request = operation::Request {
+            method,
+            path: path.to_string(),
+            body: body.map(str::to_string),
+            idempotency_key: idempotency_key.map(str::to_string),
+        };
+        let answer = operation::start(self.upstream.clone(), request, None, Goal::Forward);
+        let (status, text, headers) = match settled(&answer).await {
+            Ok(a) => {
+                let a: Array = a.unchecked_into();
+                let status = a.get(0).as_f64().unwrap_or(502.0) as u16;
+                (
+                    status,
+                    a.get(1).as_string().unwrap_or_default(),
+                    a.get(2).unchecked_into::<web_sys::Headers>(),
+                )
+            }
+            Err(e) if js_args::get(&e, "code").as_string().as_deref() == Some("timeout") => {
                 return refuse(
                     Refusal::new(504, "The upstream service did not answer in time"),
                     cors,
@@ -300,10 +323,10 @@ impl Proxy {
         };
         let mut out: Vec<(&str, String)> = cors.iter().map(|(k, v)| (*k, v.clone())).collect();
         for name in ["content-type", "retry-after", "x-request-id"] {
-            if let Some(v) = received.header(name) {
+            if let Some(v) = headers.get(name).ok().flatten() {
                 out.push((name, v));
             }
         }
-        respond(received.status, Some(&received.text()), &out)
+        respond(status, Some(&text), &out)
     }
 }

@@ -1,17 +1,14 @@
 //! One HTTP attempt through `fetch`: the global one (never `window.fetch`: Workers and Node
-//! have no `window`) or the caller's, called unbound. The attempt ends at its deadline or at
-//! the caller's abort, and the request is aborted with it.
+//! have no `window`) or the caller's, called unbound, with a controller that ends it. What
+//! an answer holds, and the failures of an attempt as errors.
 
 use alloc::string::String;
 use core::cell::OnceCell;
 
-use super::callbacks::Settled;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, Headers, RequestInit};
 
-use super::abort::{reason, Guard, Interrupt};
 use super::js_error::Failure;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::response::Answer;
@@ -57,7 +54,7 @@ pub struct Transport {
 pub struct Received {
     pub status: u16,
     pub body: JsValue,
-    headers: Headers,
+    pub headers: Headers,
 }
 
 /// The headers the core reads, copied out of an answer only when it needs them (errors).
@@ -104,7 +101,7 @@ impl Meta {
     }
 }
 
-fn network(message: String, cause: JsValue) -> Failure {
+pub fn network(message: String, cause: JsValue) -> Failure {
     Failure {
         error: ApiError::new(ErrorCode::Network, message),
         job: None,
@@ -114,7 +111,7 @@ fn network(message: String, cause: JsValue) -> Failure {
 
 /// The text of a thrown JS value, for messages (never carries the key: the key is only
 /// ever in a request header).
-fn describe(e: &JsValue) -> String {
+pub fn describe(e: &JsValue) -> String {
     let msg = super::js_args::get(e, "message")
         .as_string()
         .or_else(|| e.as_string())
@@ -124,6 +121,19 @@ fn describe(e: &JsValue) -> String {
         Some(c) if !crate::core::text::contains(&msg, &c) => cat!(msg, " (", c, ")"),
         _ => msg,
     }
+}
+
+/// Why a step ended early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupt {
+    Aborted,
+    TimedOut,
+}
+
+/// The signal's `reason`, for the error's `cause`.
+fn reason(signal: Option<&AbortSignal>) -> Option<JsValue> {
+    let r = js_sys::Reflect::get(signal?, &JsValue::from_str("reason")).ok()?;
+    (!r.is_undefined()).then_some(r)
 }
 
 pub fn interrupted(
@@ -187,28 +197,16 @@ impl Transport {
             .as_ref()
     }
 
-    pub async fn send(
+    /// Starts one attempt: `fetch` with `accept`, the key, and a fresh controller's signal.
+    /// Resolves as `fetch` does; the controller aborts it.
+    pub fn start(
         &self,
         method: &str,
         path: &str,
         body: Option<&str>,
         idempotency_key: Option<&str>,
-        signal: Option<&AbortSignal>,
-    ) -> Result<Received, Failure> {
-        let url = cat!(self.base_url, path);
-        // Built only when an error needs it.
-        let what = || cat!(method, ' ', path);
-        let mut guard = Guard::new(signal, Some(self.timeout_ms));
-        if signal.is_some_and(|s| s.aborted()) {
-            return Err(interrupted(
-                Interrupt::Aborted,
-                signal,
-                &what(),
-                self.timeout_ms,
-            ));
-        }
+    ) -> Result<(JsValue, AbortController), Failure> {
         let js_err = |e: JsValue| network(cat!("could not prepare the request: ", describe(&e)), e);
-
         let controller = AbortController::new().map_err(js_err)?;
         let shared = match (body, idempotency_key) {
             (None, None) => self.get_headers(),
@@ -237,16 +235,19 @@ impl Transport {
         init.set_headers(&headers);
         init.set_signal(Some(&controller.signal()));
 
+        let url = cat!(self.base_url, path);
         let started = match &self.fetch {
             Some(f) => f
                 .call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)
-                .map(|p| Promise::resolve(&p)),
-            None => global_fetch(&url, &init),
+                .map(|p| Promise::resolve(&p).into()),
+            None => global_fetch(&url, &init).map(JsValue::from),
         };
         let promise = started.map_err(|e| {
             network(
                 cat!(
-                    what(),
+                    method,
+                    ' ',
+                    path,
                     ": fetch could not start (",
                     describe(&e),
                     "); pass options.fetch if this runtime has none"
@@ -254,48 +255,6 @@ impl Transport {
                 e,
             )
         })?;
-
-        let on_interrupt = |i: Interrupt| {
-            controller.abort();
-            interrupted(i, signal, &what(), self.timeout_ms)
-        };
-        let response: Response = match guard.run(Settled::new(&promise)).await {
-            Err(i) => return Err(on_interrupt(i)),
-            Ok(Err(e)) => return Err(network(cat!(what(), " failed: ", describe(&e)), e)),
-            Ok(Ok(r)) => r.unchecked_into(),
-        };
-        let status = response.status();
-        let headers = response.headers();
-        let text = match response.text() {
-            Ok(p) => p,
-            Err(e) => {
-                return Err(network(
-                    cat!(what(), ": the answer could not be read: ", describe(&e)),
-                    e,
-                ))
-            }
-        };
-        let body = match guard.run(Settled::new(&text)).await {
-            Err(i) => return Err(on_interrupt(i)),
-            Ok(Err(e)) => {
-                let mut f = network(
-                    cat!(
-                        what(),
-                        ": the connection broke while reading the answer: ",
-                        describe(&e)
-                    ),
-                    e,
-                );
-                f.error.status = Some(status);
-                f.error.request_id = headers.get("x-request-id").ok().flatten();
-                return Err(f);
-            }
-            Ok(Ok(t)) => t,
-        };
-        Ok(Received {
-            status,
-            body,
-            headers,
-        })
+        Ok((promise, controller))
     }
 }

@@ -3,14 +3,13 @@
 
 use alloc::string::String;
 
-use super::callbacks::Settled;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::client::promise;
 use super::js_args;
 use super::js_error::Failure;
+use super::promises::{promise, settled};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::webhook::{check_event, parse_signature};
 
@@ -41,7 +40,7 @@ async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValu
                 cat!("crypto.subtle.", method, " failed"),
             )
         })?;
-    Settled::new(&Promise::resolve(&p)).await.map_err(|_| {
+    settled(&Promise::resolve(&p)).await.map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidRequest,
             cat!("crypto.subtle.", method, " failed"),

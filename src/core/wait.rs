@@ -1,0 +1,285 @@
+//! Waiting for a job, as a state machine: fed each answer of `GET /v2/jobs/{id}` and the time
+//! it came, it says whether to tell the caller, and whether to poll again (and when), to
+//! resolve, or to fail. No clock and no timers of its own: the caller feeds it both.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::error::{ApiError, ErrorCode};
+use super::job::{Snapshot, Status};
+use super::poll_schedule::{self, Bounds, DurationEstimate, Observation};
+use super::text::show_number;
+
+/// Observations kept for the schedule: the first (when the wait began) and the latest ones.
+const HISTORY: usize = 32;
+
+/// What to do after an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    /// Poll again after this many milliseconds.
+    Poll(f64),
+    /// The job completed: resolve with it.
+    Completed,
+    /// The job ended without outputs, or the wait ran out of time: reject with this error.
+    Fail(ApiError),
+}
+
+/// One answer's verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Status or progress changed since the last answer: call `onProgress`.
+    pub changed: bool,
+    pub next: Next,
+}
+
+#[derive(Debug, Clone)]
+pub struct Wait {
+    id: String,
+    timeout_ms: f64,
+    seen: Vec<Observation>,
+    last: Option<(Status, Option<u8>)>,
+}
+
+impl Wait {
+    /// A wait for job `id` of at most `timeout_ms`. `accepted`: the status `generate` answered
+    /// with, when the wait follows a submission (the schedule then starts from it).
+    pub fn new(id: &str, timeout_ms: f64, accepted: Option<&Status>) -> Wait {
+        Wait {
+            id: id.into(),
+            timeout_ms,
+            seen: accepted
+                .map(|status| Observation {
+                    at_ms: 0.0,
+                    processing: *status == Status::Processing,
+                    progress: None,
+                })
+                .into_iter()
+                .collect(),
+            last: None,
+        }
+    }
+
+    /// The delay before the first poll: none for a job we know nothing of, a schedule's worth
+    /// for one just submitted.
+    pub fn first_delay_ms(&self, estimate: &DurationEstimate, bounds: Bounds) -> f64 {
+        if self.seen.is_empty() {
+            return 0.0;
+        }
+        poll_schedule::next_delay_ms(&self.seen, 0.0, estimate, bounds).min(self.timeout_ms)
+    }
+
+    /// Reads one answer, seen `now_ms` after the wait began.
+    pub fn observe(
+        &mut self,
+        snap: &Snapshot,
+        now_ms: f64,
+        estimate: &DurationEstimate,
+        bounds: Bounds,
+    ) -> Verdict {
+        let state = (snap.status.clone(), snap.progress);
+        let changed = self.last.as_ref() != Some(&state);
+        self.last = Some(state);
+        let id = &self.id;
+        let ended = |code: ErrorCode, message: String| {
+            let mut e = ApiError::new(code, message).with_job_id(id);
+            e.retryable = false;
+            Next::Fail(e)
+        };
+        let next = match &snap.status {
+            Status::Completed if snap.expired => ended(
+                ErrorCode::NotFound,
+                cat!("job ", id, " completed, but its outputs have expired"),
+            ),
+            Status::Completed => Next::Completed,
+            Status::Failed => ended(
+                ErrorCode::JobFailed,
+                cat!(
+                    "job ",
+                    id,
+                    " failed: ",
+                    snap.error.as_deref().unwrap_or("no reason given")
+                ),
+            ),
+            Status::Cancelled => ended(ErrorCode::JobCancelled, cat!("job ", id, " was cancelled")),
+            _ => {
+                if self.seen.len() >= HISTORY {
+                    self.seen.remove(1.min(self.seen.len() - 1));
+                }
+                self.seen.push(Observation {
+                    at_ms: now_ms,
+                    processing: snap.status != Status::Queued,
+                    progress: snap.progress,
+                });
+                let remaining = self.timeout_ms - now_ms;
+                if remaining <= 0.0 {
+                    Next::Fail(self.timed_out())
+                } else {
+                    let delay = poll_schedule::next_delay_ms(&self.seen, now_ms, estimate, bounds);
+                    Next::Poll(delay.min(remaining))
+                }
+            }
+        };
+        Verdict { changed, next }
+    }
+
+    /// The error of a wait that ran out of time.
+    pub fn timed_out(&self) -> ApiError {
+        let mut e = ApiError::new(
+            ErrorCode::Timeout,
+            cat!(
+                "job ",
+                self.id,
+                " did not finish within ",
+                show_number(self.timeout_ms),
+                " ms"
+            ),
+        );
+        e.retryable = true;
+        e.with_job_id(&self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(status: Status, progress: Option<u8>) -> Snapshot {
+        Snapshot {
+            id: Some("j1".into()),
+            status,
+            progress,
+            error: None,
+            expired: false,
+        }
+    }
+
+    const EST: DurationEstimate = DurationEstimate::REVE;
+
+    fn bounds() -> Bounds {
+        Bounds::default()
+    }
+
+    #[test]
+    fn a_job_we_know_nothing_of_is_polled_at_once() {
+        let w = Wait::new("j1", 60_000.0, None);
+        assert_eq!(w.first_delay_ms(&EST, bounds()), 0.0);
+    }
+
+    #[test]
+    fn a_job_just_submitted_waits_a_schedule_first_within_the_timeout() {
+        let w = Wait::new("j1", 60_000.0, Some(&Status::Queued));
+        let d = w.first_delay_ms(&EST, bounds());
+        assert!(d >= bounds().floor_ms && d <= bounds().ceiling_ms, "{d}");
+        let short = Wait::new("j1", 5.0, Some(&Status::Queued));
+        assert_eq!(short.first_delay_ms(&EST, bounds()), 5.0);
+    }
+
+    #[test]
+    fn running_jobs_are_polled_again_and_changes_reported_once() {
+        let mut w = Wait::new("j1", 60_000.0, None);
+        let v = w.observe(&snap(Status::Queued, None), 0.0, &EST, bounds());
+        assert!(v.changed);
+        assert!(matches!(v.next, Next::Poll(d) if d > 0.0));
+        let v = w.observe(&snap(Status::Queued, None), 1_000.0, &EST, bounds());
+        assert!(!v.changed);
+        let v = w.observe(&snap(Status::Processing, Some(40)), 2_000.0, &EST, bounds());
+        assert!(v.changed);
+        let v = w.observe(&snap(Status::Processing, Some(40)), 3_000.0, &EST, bounds());
+        assert!(!v.changed);
+        let v = w.observe(
+            &snap(Status::Other("WARMING".into()), None),
+            3_500.0,
+            &EST,
+            bounds(),
+        );
+        assert!(v.changed);
+        assert!(
+            matches!(v.next, Next::Poll(_)),
+            "unknown statuses keep the wait going"
+        );
+    }
+
+    #[test]
+    fn the_poll_delay_never_passes_the_timeout() {
+        let mut w = Wait::new("j1", 1_000.0, None);
+        let v = w.observe(&snap(Status::Queued, None), 900.0, &EST, bounds());
+        assert_eq!(v.next, Next::Poll(100.0));
+    }
+
+    #[test]
+    fn out_of_time_is_a_retryable_timeout_with_the_job_id() {
+        let mut w = Wait::new("j1", 1_000.0, None);
+        let Next::Fail(e) = w
+            .observe(&snap(Status::Processing, Some(10)), 1_000.0, &EST, bounds())
+            .next
+        else {
+            panic!("expected a failure");
+        };
+        assert_eq!(e.code, ErrorCode::Timeout);
+        assert!(e.retryable);
+        assert_eq!(e.job_id.as_deref(), Some("j1"));
+        assert_eq!(e.message, "job j1 did not finish within 1000 ms");
+    }
+
+    #[test]
+    fn final_statuses_end_the_wait() {
+        let mut w = Wait::new("j1", 60_000.0, None);
+        assert_eq!(
+            w.observe(&snap(Status::Completed, Some(100)), 10.0, &EST, bounds())
+                .next,
+            Next::Completed
+        );
+
+        let mut failed = snap(Status::Failed, None);
+        failed.error = Some("content policy".into());
+        let Next::Fail(e) = w.observe(&failed, 20.0, &EST, bounds()).next else {
+            panic!()
+        };
+        assert_eq!((e.code, e.retryable), (ErrorCode::JobFailed, false));
+        assert_eq!(e.message, "job j1 failed: content policy");
+        assert_eq!(e.job_id.as_deref(), Some("j1"));
+
+        let Next::Fail(e) = w
+            .observe(&snap(Status::Failed, None), 20.0, &EST, bounds())
+            .next
+        else {
+            panic!()
+        };
+        assert_eq!(e.message, "job j1 failed: no reason given");
+
+        let Next::Fail(e) = w
+            .observe(&snap(Status::Cancelled, None), 30.0, &EST, bounds())
+            .next
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (ErrorCode::JobCancelled, "job j1 was cancelled")
+        );
+
+        let mut expired = snap(Status::Completed, None);
+        expired.expired = true;
+        let Next::Fail(e) = w.observe(&expired, 40.0, &EST, bounds()).next else {
+            panic!()
+        };
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert_eq!(e.message, "job j1 completed, but its outputs have expired");
+    }
+
+    #[test]
+    fn history_is_bounded_and_keeps_the_first_observation() {
+        let mut w = Wait::new("j1", 1e9, Some(&Status::Queued));
+        for i in 0..500 {
+            w.observe(
+                &snap(Status::Processing, Some((i / 10) as u8)),
+                f64::from(i) * 100.0,
+                &EST,
+                bounds(),
+            );
+        }
+        assert_eq!(w.seen.len(), HISTORY);
+        assert_eq!(w.seen[0].at_ms, 0.0);
+        assert_eq!(w.seen[HISTORY - 1].at_ms, 49_900.0);
+    }
+}
