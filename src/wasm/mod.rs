@@ -2,6 +2,7 @@
 //! Without the `server` feature (the browser entry's module), the proxy and webhook exports
 //! are left out; `js/browser.js` stands in for them.
 
+mod allocator;
 mod client;
 mod js_args;
 mod js_error;

@@ -1,9 +1,5 @@
-//! What `std` would have provided: the allocator and the panic handler. Without `std`, a panic
-//! never formats its message, so `core::fmt` stays out of the module.
-
-/// The allocator: the same dlmalloc that `std` uses on `wasm32-unknown-unknown`.
-#[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+//! What `std` would have provided: the panic handler (the allocator is `allocator.rs`).
+//! Without `std`, a panic never formats its message, so `core::fmt` stays out of the module.
 
 /// A panic traps (as `panic = "abort"` did with `std`): the call throws a `RuntimeError` in
 /// JavaScript. The core is written and fuzzed not to panic.
