@@ -28,9 +28,10 @@ console.log(JSON.stringify([t1 - t0, t2 - t1]));
 `;
 
 const subjects = [
-  ["apiframe-reve (node entry)", pathToFileURL(join(root, "dist", "node.js")).href, `
+  ...[["node entry, Node 20.19+/22.12+", "node.js"], ["node-compat entry, older Node", "node-compat.js"]].map(([what, file]) => [
+    `apiframe-reve (${what})`, pathToFileURL(join(root, "dist", file)).href, `
     new m.ReveClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
-    m.imageUrls({ result: { images: ["https://x/y.png"] } });`],
+    m.imageUrls({ result: { images: ["https://x/y.png"] } });`]),
 ];
 const peers = join(root, "bench", ".peers", "node_modules");
 const peer = (name, file, calls) => {

@@ -1,15 +1,10 @@
-// Node 18+: compiles the module from disk synchronously at import, so no init step is needed.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+// Node 20.19+ and 22.12+ (the "module-sync" condition): compiles the module from disk
+// synchronously at import, so no init step is needed, and `require()` of the package works.
+// `process.getBuiltinModule` reads the file without importing an ES module of Node's: the first
+// `import ... from "node:*"` in a process costs about 1.5 ms. Web Crypto is global here.
 import { initSync } from "./apiframe_reve.js";
 
-// Node 18 has Web Crypto only as node:crypto's webcrypto; 19+ has it as globalThis.crypto.
-// Loaded only there: importing node:crypto costs about a millisecond of start-up.
-if (!globalThis.crypto?.subtle) {
-  const { webcrypto } = createRequire(import.meta.url)("node:crypto");
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true, writable: true });
-}
-
+const { readFileSync } = process.getBuiltinModule("node:fs");
 initSync({ module: readFileSync(new URL("./apiframe_reve_bg.wasm", import.meta.url)) });
 
 export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";

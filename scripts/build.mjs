@@ -61,7 +61,7 @@ writeFileSync(dts, types);
 
 // Typings as they are; each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and
 // errors.js into one minified module. The .wasm stays a file beside it (workerd imports it).
-const entries = ["browser.js", "deno.js", "edge.js", "node.js", "workerd.js"];
+const entries = ["browser.js", "deno.js", "edge.js", "node.js", "node-compat.js", "workerd.js"];
 for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
 for (const entry of entries) {
   await build({

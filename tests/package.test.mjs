@@ -18,19 +18,36 @@ test("exports name an entry for every runtime and the typings first", () => {
   assert.deepEqual(Object.keys(entry), ["types", "workerd", "deno", "node", "edge-light", "worker", "browser", "default"]);
   // Only the browser entry gets the client-only module; "default" must keep every export.
   assert.equal(entry.default, "./dist/edge.js");
-  for (const file of Object.values(entry)) assert.ok(readdirSync(join(pkgDir, "dist")).includes(file.replace("./dist/", "")), file);
+  // Node: the lean entry where require(esm) and process.getBuiltinModule exist, else Node 18's.
+  assert.deepEqual(entry.node, { "module-sync": "./dist/node.js", default: "./dist/node-compat.js" });
+  const files = Object.values(entry).flatMap((f) => (typeof f === "string" ? [f] : Object.values(f)));
+  for (const file of files) assert.ok(readdirSync(join(pkgDir, "dist")).includes(file.replace("./dist/", "")), file);
+});
+
+test("this Node resolves the entry it can run, and it loads", async () => {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  const moduleSync = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+  const resolved = import.meta.resolve("apiframe-reve");
+  assert.ok(resolved.endsWith(moduleSync ? "/dist/node.js" : "/dist/node-compat.js"), resolved);
+  const m = await import("apiframe-reve");
+  assert.equal(typeof m.ReveClient, "function");
+  assert.deepEqual(m.imageUrls({ result: { images: ["https://x/y.png"] } }), ["https://x/y.png"]);
+  if (moduleSync) {
+    // CommonJS callers: require() of the ES module works (no top-level await in it).
+    assert.equal(require("apiframe-reve").ReveClient, m.ReveClient);
+  }
 });
 
 test("the tarball ships the built files, README and LICENSE, and nothing of the source tree", () => {
   const files = readdirSync(pkgDir).sort();
   assert.deepEqual(files, ["LICENSE", "README.md", "dist", "package.json"]);
   const dist = readdirSync(join(pkgDir, "dist"));
-  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "errors.d.ts", "index.d.ts", "node.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
+  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "errors.d.ts", "index.d.ts", "node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
     assert.ok(dist.includes(f), f);
   }
   // Each entry is one self-contained module: the glue and errors.js are bundled into it.
   assert.ok(!dist.includes("apiframe_reve.js") && !dist.includes("errors.js"), dist.join(", "));
-  for (const entry of ["node.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
+  for (const entry of ["node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
     const text = readFileSync(join(pkgDir, "dist", entry), "utf8");
     const imports = [...text.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
     assert.ok(imports.every((i) => i.startsWith("node:") || i.endsWith(".wasm")), `${entry} imports ${imports}`);

@@ -1,5 +1,5 @@
 // The webhook functions and the proxy handler in plain Node, with no workerd: these also run
-// under Node 18, where Web Crypto comes from node:crypto (see js/node.js).
+// under Node 18, where Web Crypto comes from node:crypto (see js/node-compat.js).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
