@@ -1,6 +1,6 @@
 // Runtime costs in Node against the emulator (release build):
 //   start-up: import of dist/node.js (compile + instantiate) and the first call;
-//   overhead: 2,000 sequential getJob through the client vs a plain fetch + JSON.parse loop (and
+//   overhead: sequential getJob through the client vs a plain fetch + JSON.parse loop (and
 //   the same loop with a per-request AbortController time limit, as the client has);
 //   scale: 1,000 concurrent waitForJob (short jobs), three rounds, peak RSS and heap.
 //
@@ -25,7 +25,7 @@ console.log(`start-up: import ${(imported - t0).toFixed(1)} ms, first call (list
 void jobs;
 
 const { jobId } = await client.generate({ prompt: "overhead" });
-const N = 2000;
+const N = 500;
 const headers = { "x-api-key": KEY, accept: "application/json" };
 const loops = {
   // What the issue compares against: fetch + JSON.parse, nothing else.
@@ -55,16 +55,30 @@ const loops = {
   },
 };
 for (const loop of Object.values(loops)) await loop(); // warm every path
-const best = {};
-for (let round = 0; round < 5; round++) {
-  for (const [name, loop] of Object.entries(loops)) {
+// This machine's noise (the emulator shares its 2 cores) swings one long run by +-10 %: many short
+// rounds instead, each timing every loop back to back in a rotating order, and the ratio of each
+// round's pair. Reported: the median ratio and its interquartile range.
+const ROUNDS = 21;
+const names = Object.keys(loops);
+const ratios = Object.fromEntries(names.map((n) => [n, []]));
+const times = Object.fromEntries(names.map((n) => [n, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  const took = {};
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(round + k) % names.length];
     const t = performance.now();
-    await loop();
-    best[name] = Math.min(best[name] ?? Infinity, performance.now() - t);
+    await loops[name]();
+    took[name] = performance.now() - t;
+  }
+  for (const n of names) {
+    ratios[n].push(took[n] / took.plain);
+    times[n].push(took[n]);
   }
 }
-for (const [name, ms] of Object.entries(best)) {
-  console.log(`overhead: ${N} getJob, ${name}: ${ms.toFixed(0)} ms, ratio to plain ${(ms / best.plain).toFixed(3)} (best of 5, interleaved)`);
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
+for (const n of names) {
+  const r = ratios[n];
+  console.log(`overhead: ${N} getJob, ${n}: median ${quantile(times[n], 0.5).toFixed(0)} ms, ratio to plain ${quantile(r, 0.5).toFixed(3)} (IQR ${quantile(r, 0.25).toFixed(3)}-${quantile(r, 0.75).toFixed(3)}, ${ROUNDS} rounds)`);
 }
 
 for (let round = 1; round <= 3; round++) {

@@ -581,7 +581,7 @@ impl Op {
         }
         let failure = if received.is_success() {
             match json_parse(&received.body) {
-                Ok(v) if v.is_object() => return self.answered(&received.text(), v),
+                Ok(v) if v.is_object() => return self.answered(&received, v),
                 _ => response::malformed(&received.meta().answer(received.status, "")).into(),
             }
         } else {
@@ -593,8 +593,9 @@ impl Op {
         self.attempt_failed(failure)
     }
 
-    /// A successful answer, parsed: `text` as it came, `job` as the caller gets it.
-    fn answered(&mut self, text: &str, job: JsValue) -> Flow {
+    /// A successful answer, parsed: `received` as it came (its text is copied into Rust only
+    /// when the core reads it), `job` as the caller gets it.
+    fn answered(&mut self, received: &Received, job: JsValue) -> Flow {
         let goal = core::mem::replace(&mut self.goal, Goal::Answer);
         match goal {
             #[cfg(feature = "server")]
@@ -604,7 +605,7 @@ impl Op {
                 timeout_ms,
                 on_progress,
             } => {
-                let accepted = match Snapshot::parse(text) {
+                let accepted = match Snapshot::parse(&received.text()) {
                     Ok(s) => s,
                     Err(e) => return self.fail(e.into()),
                 };
@@ -641,7 +642,7 @@ impl Op {
                 on_progress,
                 started,
             } => {
-                let verdict = Snapshot::parse(text).map(|snap| {
+                let verdict = Snapshot::parse(&received.text()).map(|snap| {
                     let now = js_sys::Date::now() - started;
                     let s = &self.settings;
                     (wait.observe(&snap, now, &s.estimate.get(), s.bounds), now)
