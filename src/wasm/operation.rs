@@ -443,45 +443,37 @@ impl Op {
                 let what = self.request.what();
                 self.attempt_failed(network(cat!(what, " failed: ", describe(&value)), value))
             }
-            READ => match core::mem::replace(&mut self.phase, Phase::Idle) {
-                Phase::Reading {
+            READ | READ_FAILED => {
+                let Phase::Reading {
                     deadline,
                     status,
                     headers,
                     ..
-                } => {
-                    clear_timeout(&deadline);
-                    self.received(Received {
+                } = core::mem::replace(&mut self.phase, Phase::Idle)
+                else {
+                    return Flow::Continue;
+                };
+                clear_timeout(&deadline);
+                if event == READ {
+                    return self.received(Received {
                         status,
                         body: value,
                         headers,
-                    })
+                    });
                 }
-                _ => Flow::Continue,
-            },
-            READ_FAILED => match core::mem::replace(&mut self.phase, Phase::Idle) {
-                Phase::Reading {
-                    deadline,
-                    status,
-                    headers,
-                    ..
-                } => {
-                    clear_timeout(&deadline);
-                    let what = self.request.what();
-                    let mut f = network(
-                        cat!(
-                            what,
-                            ": the connection broke while reading the answer: ",
-                            describe(&value)
-                        ),
-                        value,
-                    );
-                    f.error.status = Some(status);
-                    f.error.request_id = headers.get("x-request-id").ok().flatten();
-                    self.attempt_failed(f)
-                }
-                _ => Flow::Continue,
-            },
+                let what = self.request.what();
+                let mut f = network(
+                    cat!(
+                        what,
+                        ": the connection broke while reading the answer: ",
+                        describe(&value)
+                    ),
+                    value,
+                );
+                f.error.status = Some(status);
+                f.error.request_id = headers.get("x-request-id").ok().flatten();
+                self.attempt_failed(f)
+            }
             _ => Flow::Continue,
         }
     }
