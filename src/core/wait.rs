@@ -59,6 +59,11 @@ impl Wait {
         }
     }
 
+    /// The job waited for.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The delay before the first poll: none for a job we know nothing of, a schedule's worth
     /// for one just submitted.
     pub fn first_delay_ms(&self, estimate: &DurationEstimate, bounds: Bounds) -> f64 {

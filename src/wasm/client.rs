@@ -221,7 +221,6 @@ impl ReveClient {
             let (timeout_ms, on_progress) = wait_options(&o)?;
             let goal = Goal::Wait {
                 wait: Wait::new(&id, timeout_ms, None),
-                id,
                 on_progress,
                 started: js_sys::Date::now(),
             };

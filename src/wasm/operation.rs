@@ -107,7 +107,6 @@ pub enum Goal {
     /// Polls a job until it ends (`waitForJob`).
     Wait {
         wait: Wait,
-        id: String,
         on_progress: Option<Function>,
         started: f64,
     },
@@ -283,13 +282,7 @@ pub fn start(
         birth,
         slot,
     };
-    let flow = match &op.goal {
-        Goal::Wait { wait, .. } => {
-            let delay = wait.first_delay_ms(&op.settings.estimate.get(), op.settings.bounds);
-            op.poll_after(delay)
-        }
-        _ => op.attempt(),
-    };
+    let flow = op.begin();
     settle_step(op, flow);
     promise
 }
@@ -347,6 +340,19 @@ fn settle_step(op: Op, flow: Flow) {
 }
 
 impl Op {
+    /// The first step: a wait's first poll (after a schedule's delay for a job just
+    /// submitted), or the request.
+    fn begin(&mut self) -> Flow {
+        match &self.goal {
+            Goal::Wait { wait, .. } => {
+                let s = &self.settings;
+                let delay = wait.first_delay_ms(&s.estimate.get(), s.bounds);
+                self.poll_after(delay)
+            }
+            _ => self.attempt(),
+        }
+    }
+
     /// Starts one attempt of the request.
     fn attempt(&mut self) -> Flow {
         if self.aborted() {
@@ -501,8 +507,8 @@ impl Op {
     /// The caller's signal aborted: whatever the step, the operation ends.
     fn abort(&mut self) -> Flow {
         let what = match (&self.phase, &self.goal) {
-            (Phase::Sleeping { poll: true, .. }, Goal::Wait { id, .. }) => {
-                cat!("waiting for job ", id)
+            (Phase::Sleeping { poll: true, .. }, Goal::Wait { wait, .. }) => {
+                cat!("waiting for job ", wait.id())
             }
             _ => self.request.what(),
         };
@@ -556,7 +562,7 @@ impl Op {
     /// Ends with a failure; after the job exists, it carries the job's id.
     fn fail(&mut self, failure: Failure) -> Flow {
         Flow::Done(Err(match &self.goal {
-            Goal::Wait { id, .. } => failure.with_job_id(id),
+            Goal::Wait { wait, .. } => failure.with_job_id(wait.id()),
             _ => failure,
         }))
     }
@@ -588,8 +594,7 @@ impl Op {
     /// A successful answer, parsed: `received` as it came (its text is copied into Rust only
     /// when the core reads it), `job` as the caller gets it.
     fn answered(&mut self, received: &Received, job: JsValue) -> Flow {
-        let goal = core::mem::replace(&mut self.goal, Goal::Answer);
-        match goal {
+        match &mut self.goal {
             #[cfg(feature = "server")]
             Goal::Forward => Flow::Done(Ok(job)),
             Goal::Answer => Flow::Done(Ok(job)),
@@ -597,11 +602,12 @@ impl Op {
                 timeout_ms,
                 on_progress,
             } => {
+                let (timeout_ms, on_progress) = (*timeout_ms, on_progress.take());
                 let accepted = match Snapshot::parse(&received.text()) {
                     Ok(s) => s,
                     Err(e) => return self.fail(e.into()),
                 };
-                let id = accepted.id.clone().unwrap_or_default();
+                let id = accepted.id.unwrap_or_default();
                 let path = match routes::job_path(&id) {
                     Ok(p) => p,
                     Err(_) => {
@@ -616,43 +622,30 @@ impl Op {
                         return self.fail(e.with_job_id(&id).into());
                     }
                 };
-                let wait = Wait::new(&id, timeout_ms, Some(&accepted.status));
-                let delay =
-                    wait.first_delay_ms(&self.settings.estimate.get(), self.settings.bounds);
                 self.request = Request::get(path);
                 self.goal = Goal::Wait {
-                    wait,
-                    id,
+                    wait: Wait::new(&id, timeout_ms, Some(&accepted.status)),
                     on_progress,
                     started: js_sys::Date::now(),
                 };
-                self.poll_after(delay)
+                self.begin()
             }
             Goal::Wait {
-                mut wait,
-                id,
+                wait,
                 on_progress,
                 started,
             } => {
+                let s = &self.settings;
                 let verdict = Snapshot::parse(&received.text()).map(|snap| {
-                    let now = js_sys::Date::now() - started;
-                    let s = &self.settings;
+                    let now = js_sys::Date::now() - *started;
                     (wait.observe(&snap, now, &s.estimate.get(), s.bounds), now)
                 });
-                if let Ok((v, _)) = &verdict {
+                if let (Ok((v, _)), Some(f)) = (&verdict, on_progress) {
                     if v.changed {
-                        if let Some(f) = &on_progress {
-                            // A throwing callback must not stop the wait for a job that is billed.
-                            let _ = f.call1(&JsValue::UNDEFINED, &job);
-                        }
+                        // A throwing callback must not stop the wait for a job that is billed.
+                        let _ = f.call1(&JsValue::UNDEFINED, &job);
                     }
                 }
-                self.goal = Goal::Wait {
-                    wait,
-                    id,
-                    on_progress,
-                    started,
-                };
                 match verdict {
                     Err(e) => self.fail(e.into()),
                     Ok((v, now)) => match v.next {
@@ -668,7 +661,7 @@ impl Op {
                                 cause: None,
                             })
                         }
-                        // The caller's onProgress may have aborted.
+                        // The caller's onProgress may have aborted: the next step checks.
                         Next::Poll(ms) => self.poll_after(ms),
                     },
                 }
