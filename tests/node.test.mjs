@@ -348,6 +348,21 @@ describe("client set-up", () => {
     }
   });
 
+  test("a misspelt option is refused, naming it, the likely intended name and the allowed ones", () => {
+    assert.throws(
+      () => new ReveClient({ apiKey: KEY, baseUrl: emu.url, maxRetry: 5 }),
+      (e) =>
+        e instanceof ApiframeError &&
+        e.code === "invalid_request" &&
+        e.details.field === "maxRetry" &&
+        e.details.allowed.includes("maxRetries") &&
+        e.message.startsWith('unknown option "maxRetry" (did you mean "maxRetries"?); options takes apiKey, baseUrl,'),
+    );
+    assert.throws(() => new ReveClient({ apikey: KEY }), (e) => e.details.field === "apikey" && /did you mean "apiKey"/.test(e.message));
+    // A spread settings object may carry names set to undefined: those are not settings.
+    assert.doesNotThrow(() => new ReveClient({ apiKey: KEY, baseUrl: emu.url, somethingElse: undefined }));
+  });
+
   test("a caller's fetch is used, called unbound", async () => {
     const calls = [];
     const myFetch = function (url, init) {

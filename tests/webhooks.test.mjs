@@ -61,6 +61,13 @@ describe("the proxy handler in Node", () => {
     assert.throws(() => createProxyHandler({ upstream: emu.url }), (e) => e instanceof ApiframeError && e.details.field === "apiKey");
     assert.throws(() => createProxyHandler({ apiKey: KEY, allowModels: "reve-create" }), (e) => e.details.field === "allowModels");
     assert.throws(() => createProxyHandler({ apiKey: KEY, upstream: "not a url" }), (e) => e.details.field === "upstream");
+    // A misspelt limit would quietly leave the proxy more open than meant.
+    assert.throws(
+      () => createProxyHandler({ apiKey: KEY, upstream: emu.url, maxPromptLen: 200 }),
+      (e) => e instanceof ApiframeError && e.details.field === "maxPromptLen" && /did you mean "maxPromptLength"/.test(e.message) && e.details.allowed.includes("allowModels"),
+    );
+    assert.throws(() => createProxyHandler({ apiKey: KEY, cors: { origin: ["https://app.test"] } }), (e) => e.details.field === "cors.origin" && /did you mean "origins"/.test(e.message));
+    assert.throws(() => createProxyHandler({ apiKey: KEY, cors: "*" }), (e) => e.details.field === "cors");
   });
 
   test("an unreachable upstream answers 502, not a crash", async () => {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod float;
 pub mod job;
 pub mod json;
+pub mod option_names;
 pub mod poll_schedule;
 pub mod proxy;
 pub mod request;

@@ -24,6 +24,19 @@ use crate::core::wait::Wait;
 const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
 const DEFAULT_WAIT_MS: f64 = 600_000.0;
 
+/// What `new ReveClient(options)` reads.
+const CLIENT_OPTIONS: &[&str] = &[
+    "apiKey",
+    "baseUrl",
+    "maxRetries",
+    "timeoutMs",
+    "expectedDurationMs",
+    "minPollIntervalMs",
+    "maxPollIntervalMs",
+    "fetch",
+    "dangerouslyAllowBrowser",
+];
+
 /// A client for Reve image generation through Apiframe. Holds the key and the settings; its
 /// methods return promises and reject with `ApiframeError`.
 #[wasm_bindgen]
@@ -73,7 +86,7 @@ fn job_arg(job_id: &JsValue) -> Result<(String, String), ApiError> {
 impl ReveClient {
     /// Creates a client. `apiKey` is required for the real service; in a browser page, point
     /// `baseUrl` at your proxy instead (passing `apiKey` there throws unless
-    /// `dangerouslyAllowBrowser: true`).
+    /// `dangerouslyAllowBrowser: true`). An option name it does not know throws, naming it.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ReveClientOptions")] options: Option<js_sys::Object>,
@@ -83,6 +96,7 @@ impl ReveClient {
 
     fn build(o: JsValue) -> Result<ReveClient, ApiError> {
         js_args::check_object(&o, "options")?;
+        js_args::check_names(&o, "options", "", CLIENT_OPTIONS)?;
         let api_key = js_args::string(&o, "apiKey")?.filter(|k| !k.is_empty());
         let base_url = match js_args::string(&o, "baseUrl")? {
             Some(u) => routes::normalize_base_url(&u)?,

@@ -37,6 +37,27 @@ pub fn check_object(obj: &JsValue, what: &str) -> Result<(), ApiError> {
     }
 }
 
+/// The object's own keys must be among `allowed` (keys set to `undefined` are left out, as
+/// when a settings object is spread): see `core::option_names`.
+pub fn check_names(
+    obj: &JsValue,
+    what: &str,
+    prefix: &str,
+    allowed: &[&str],
+) -> Result<(), ApiError> {
+    if !obj.is_object() {
+        return Ok(());
+    }
+    for name in js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>()).iter() {
+        if let Some(name) = name.as_string() {
+            if !get(obj, &name).is_undefined() {
+                crate::core::option_names::check_known(what, prefix, &name, allowed)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn string(obj: &JsValue, key: &str) -> Result<Option<String>, ApiError> {
     let v = get(obj, key);
     if absent(&v) {

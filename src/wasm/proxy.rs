@@ -55,7 +55,8 @@ fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
 }
 
 /// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless
-/// `authorize(request)` approves them or `allowAnonymous` is true.
+/// `authorize(request)` approves them or `allowAnonymous` is true. An option name it does
+/// not know throws, naming it.
 #[wasm_bindgen(js_name = createProxyHandler, unchecked_return_type = "(request: Request) => Promise<Response>")]
 pub fn create_proxy_handler(
     #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,
@@ -78,8 +79,24 @@ pub fn create_proxy_handler(
     Ok(handler.into_js_value().unchecked_into())
 }
 
+/// What `createProxyHandler(options)` reads.
+const PROXY_OPTIONS: &[&str] = &[
+    "apiKey",
+    "upstream",
+    "prefix",
+    "authorize",
+    "allowAnonymous",
+    "allowModels",
+    "maxPromptLength",
+    "maxBodyBytes",
+    "cors",
+    "fetch",
+];
+
 fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     js_args::check_object(o, "options")?;
+    // A misspelt limit would leave the proxy more open than its author meant.
+    js_args::check_names(o, "options", "", PROXY_OPTIONS)?;
     let api_key = js_args::string(o, "apiKey")?
         .filter(|k| !k.is_empty())
         .ok_or_else(|| {
@@ -96,8 +113,17 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     let cors = js_args::get(o, "cors");
     let cors_origins = if Array::is_array(&cors) {
         strings(o, "cors")?
-    } else {
+    } else if cors.is_object() {
+        js_args::check_names(&cors, "cors", "cors.", &["origins"])?;
         strings(&cors, "origins")?
+    } else if cors.is_undefined() || cors.is_null() {
+        None
+    } else {
+        return Err(ApiError::invalid(
+            "cors",
+            "cors must be an array of origins, or { origins: [...] }",
+            None,
+        ));
     };
     let mut cfg = ProxyConfig {
         prefix: proxy::normalize_prefix(&js_args::string(o, "prefix")?.unwrap_or_default()),
