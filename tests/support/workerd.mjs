@@ -7,11 +7,11 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 
 /**
+ * Bundles a Worker as wrangler would: its ES module and its .wasm imports.
  * @param {string} entry the Worker's source file; "apiframe-reve" resolves from it
- * @param {{bindings?: object, kvNamespaces?: string[], port?: number, alias?: object}} options
- *   `port` makes workerd listen on 127.0.0.1 (0: a free port) so other processes can call it.
+ * @param {{alias?: object}} options
  */
-export async function startWorker(entry, { bindings = {}, kvNamespaces, port, alias } = {}) {
+export async function bundleWorker(entry, { alias } = {}) {
   const out = await build({
     entryPoints: [entry],
     bundle: true,
@@ -34,6 +34,17 @@ export async function startWorker(entry, { bindings = {}, kvNamespaces, port, al
   for (const spec of new Set(wasmImports)) {
     modules.push({ type: "CompiledWasm", path: join(root, spec), contents: readFileSync(join(dist, spec)) });
   }
+  return { root, modules, wasmImports };
+}
+
+/**
+ * @param {string | {root: string, modules: object[], wasmImports: string[]}} entry the Worker's
+ *   source file ("apiframe-reve" resolves from it), or what `bundleWorker` made of one
+ * @param {{bindings?: object, kvNamespaces?: string[], port?: number, alias?: object}} options
+ *   `port` makes workerd listen on 127.0.0.1 (0: a free port) so other processes can call it.
+ */
+export async function startWorker(entry, { bindings = {}, kvNamespaces, port, alias } = {}) {
+  const { root, modules, wasmImports } = typeof entry === "string" ? await bundleWorker(entry, { alias }) : entry;
   const mf = new Miniflare({
     modules,
     modulesRoot: root,
