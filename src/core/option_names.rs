@@ -12,6 +12,13 @@ pub fn check_known(what: &str, prefix: &str, name: &str, allowed: &[&str]) -> Re
     if allowed.contains(&name) {
         return Ok(());
     }
+    Err(unknown(what, prefix, name, allowed))
+}
+
+/// The error, out of line: a client's first call compiles only the code it runs around.
+#[cold]
+#[inline(never)]
+fn unknown(what: &str, prefix: &str, name: &str, allowed: &[&str]) -> ApiError {
     let mut message = cat!("unknown option \"", prefix, name, "\"");
     if let Some(near) = closest(name, allowed) {
         message.push_str(&cat!(" (did you mean \"", near, "\"?)"));
@@ -23,11 +30,7 @@ pub fn check_known(what: &str, prefix: &str, name: &str, allowed: &[&str]) -> Re
         super::text::join(allowed, ", ")
     ));
     let names = allowed.iter().map(|a| Value::from(*a)).collect();
-    Err(ApiError::invalid(
-        &cat!(prefix, name),
-        message,
-        Some(Value::Array(names)),
-    ))
+    ApiError::invalid(&cat!(prefix, name), message, Some(Value::Array(names)))
 }
 
 /// The allowed name nearest to `name`, ignoring case: a few edits away at most (a third of

@@ -65,7 +65,7 @@ pub fn string(obj: &JsValue, key: &str) -> Result<Option<String>, ApiError> {
     }
     v.as_string()
         .map(Some)
-        .ok_or_else(|| ApiError::invalid(key, cat!(key, " must be a string"), None))
+        .ok_or_else(|| wrong_type(key, "a string"))
 }
 
 /// A number in `[min, max]`; whole when `whole`.
@@ -82,23 +82,37 @@ pub fn number(
     }
     match v.as_f64() {
         Some(n) if n >= min && n <= max && (!whole || libm::trunc(n) == n) => Ok(Some(n)),
-        _ => Err(ApiError::invalid(
-            key,
-            cat!(
-                key,
-                " must be a ",
-                if whole { "whole number" } else { "number" },
-                " from ",
-                show_number(min),
-                " to ",
-                show_number(max)
-            ),
-            Some(Value::object([
-                ("minimum", Value::from(min)),
-                ("maximum", Value::from(max)),
-            ])),
-        )),
+        _ => Err(out_of_range(key, min, max, whole)),
     }
+}
+
+/// The errors, out of line: a first call compiles only the code it runs around (V8 compiles
+/// wasm lazily, a function at a time).
+#[cold]
+#[inline(never)]
+fn out_of_range(key: &str, min: f64, max: f64, whole: bool) -> ApiError {
+    ApiError::invalid(
+        key,
+        cat!(
+            key,
+            " must be a ",
+            if whole { "whole number" } else { "number" },
+            " from ",
+            show_number(min),
+            " to ",
+            show_number(max)
+        ),
+        Some(Value::object([
+            ("minimum", Value::from(min)),
+            ("maximum", Value::from(max)),
+        ])),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_type(key: &str, what: &str) -> ApiError {
+    ApiError::invalid(key, cat!(key, " must be ", what), None)
 }
 
 pub fn boolean(obj: &JsValue, key: &str) -> Result<bool, ApiError> {
@@ -106,8 +120,7 @@ pub fn boolean(obj: &JsValue, key: &str) -> Result<bool, ApiError> {
     if absent(&v) {
         return Ok(false);
     }
-    v.as_bool()
-        .ok_or_else(|| ApiError::invalid(key, cat!(key, " must be true or false"), None))
+    v.as_bool().ok_or_else(|| wrong_type(key, "true or false"))
 }
 
 pub fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, ApiError> {
@@ -117,7 +130,7 @@ pub fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, ApiError> 
     }
     v.dyn_into::<Function>()
         .map(Some)
-        .map_err(|_| ApiError::invalid(key, cat!(key, " must be a function"), None))
+        .map_err(|_| wrong_type(key, "a function"))
 }
 
 /// An `AbortSignal` (from any realm: checked by shape, not by class).
