@@ -20,7 +20,7 @@ use web_sys::{AbortController, AbortSignal, Headers, Response};
 use super::js_args;
 use super::js_error::Failure;
 use super::transport::{
-    describe, interrupted, json_parse, network, Interrupt, Received, Transport,
+    aborted, describe, header, json_parse, network, timed_out, Received, Transport,
 };
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::job::Snapshot;
@@ -405,13 +405,7 @@ impl Op {
             DEADLINE => {
                 self.stop_request();
                 let what = self.request.what();
-                let f = interrupted(
-                    Interrupt::TimedOut,
-                    None,
-                    &what,
-                    self.settings.transport.timeout_ms,
-                );
-                self.attempt_failed(f)
+                self.attempt_failed(timed_out(&what, self.settings.transport.timeout_ms))
             }
             FETCHED => {
                 let Phase::Fetching {
@@ -477,7 +471,7 @@ impl Op {
                     value,
                 );
                 f.error.status = Some(status);
-                f.error.request_id = headers.get("x-request-id").ok().flatten();
+                f.error.request_id = header(&headers, "x-request-id");
                 self.attempt_failed(f)
             }
             _ => Flow::Continue,
@@ -513,7 +507,7 @@ impl Op {
             _ => self.request.what(),
         };
         self.stop_request();
-        let f = interrupted(Interrupt::Aborted, self.signal.as_ref(), &what, 0.0);
+        let f = aborted(self.signal.as_ref(), &what);
         self.fail(f)
     }
 

@@ -17,7 +17,7 @@ use super::js_args;
 use super::js_error::Failure;
 use super::operation::{self, Goal, Settings};
 use super::promises::{promise, settled};
-use super::transport::{ApiKey, Transport};
+use super::transport::{header, ApiKey, Transport};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::json::Value;
 use crate::core::poll_schedule::{Bounds, DurationEstimate};
@@ -178,7 +178,7 @@ fn respond(
 
 fn json(status: u16, body: &Value, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
     let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
-    headers.extend(cors.iter().map(|(k, v)| (*k, v.clone())));
+    headers.extend_from_slice(cors);
     respond(status, Some(&body.to_json()), &headers)
 }
 
@@ -196,7 +196,7 @@ impl Proxy {
         let Ok(url) = Url::new(&req.url()) else {
             return refuse(Refusal::new(400, "Bad request URL"), &[]);
         };
-        let origin = req.headers().get("origin").ok().flatten();
+        let origin = header(&req.headers(), "origin");
         if !proxy::origin_allowed(&self.cfg, origin.as_deref(), &url.origin()) {
             return refuse(
                 Refusal::new(
@@ -212,20 +212,13 @@ impl Proxy {
             Err(refusal) => return refuse(refusal, &cors),
         };
         if method == "OPTIONS" {
-            return respond(
-                204,
-                None,
-                &cors
-                    .iter()
-                    .map(|(k, v)| (*k, v.clone()))
-                    .collect::<Vec<_>>(),
-            );
+            return respond(204, None, &cors);
         }
         if let Some(refusal) = self.authorized(&req).await {
             return refuse(refusal, &cors);
         }
 
-        let idempotency_key = req.headers().get("idempotency-key").ok().flatten();
+        let idempotency_key = header(&req.headers(), "idempotency-key");
         if let Some(k) = &idempotency_key {
             if check_idempotency_key(k).is_err() {
                 return refuse(
@@ -238,12 +231,8 @@ impl Proxy {
             }
         }
         let body = if route == Route::Generate {
-            let declared = req
-                .headers()
-                .get("content-length")
-                .ok()
-                .flatten()
-                .and_then(|l| l.parse::<usize>().ok());
+            let declared =
+                header(&req.headers(), "content-length").and_then(|l| l.parse::<usize>().ok());
             if declared.is_some_and(|n| n > self.cfg.max_body_bytes) {
                 return refuse(
                     Refusal::new(
@@ -347,9 +336,9 @@ impl Proxy {
                 )
             }
         };
-        let mut out: Vec<(&str, String)> = cors.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let mut out = cors.to_vec();
         for name in ["content-type", "retry-after", "x-request-id"] {
-            if let Some(v) = headers.get(name).ok().flatten() {
+            if let Some(v) = header(&headers, name) {
                 out.push((name, v));
             }
         }

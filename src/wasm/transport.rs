@@ -57,6 +57,11 @@ pub struct Received {
     pub headers: Headers,
 }
 
+/// A header's value, if it is there.
+pub fn header(headers: &Headers, name: &str) -> Option<String> {
+    headers.get(name).ok().flatten()
+}
+
 /// The headers the core reads, copied out of an answer only when it needs them (errors).
 pub struct Meta {
     pub content_type: Option<String>,
@@ -75,7 +80,7 @@ impl Received {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).ok().flatten()
+        header(&self.headers, name)
     }
 
     pub fn meta(&self) -> Meta {
@@ -123,42 +128,33 @@ pub fn describe(e: &JsValue) -> String {
     }
 }
 
-/// Why a step ended early.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Interrupt {
-    Aborted,
-    TimedOut,
-}
-
 /// The signal's `reason`, for the error's `cause`.
 fn reason(signal: Option<&AbortSignal>) -> Option<JsValue> {
     let r = js_sys::Reflect::get(signal?, &JsValue::from_str("reason")).ok()?;
     (!r.is_undefined()).then_some(r)
 }
 
-pub fn interrupted(
-    i: Interrupt,
-    signal: Option<&AbortSignal>,
-    what: &str,
-    timeout_ms: f64,
-) -> Failure {
-    match i {
-        Interrupt::Aborted => Failure {
-            error: ApiError::new(ErrorCode::Aborted, cat!(what, " was aborted")),
-            job: None,
-            cause: reason(signal),
-        },
-        Interrupt::TimedOut => ApiError::new(
-            ErrorCode::Timeout,
-            cat!(
-                what,
-                " took longer than ",
-                crate::core::text::show_number(timeout_ms),
-                " ms"
-            ),
-        )
-        .into(),
+/// `what` ended because the caller's signal aborted; the signal's reason is the cause.
+pub fn aborted(signal: Option<&AbortSignal>, what: &str) -> Failure {
+    Failure {
+        error: ApiError::new(ErrorCode::Aborted, cat!(what, " was aborted")),
+        job: None,
+        cause: reason(signal),
     }
+}
+
+/// `what` ran past its time limit.
+pub fn timed_out(what: &str, timeout_ms: f64) -> Failure {
+    ApiError::new(
+        ErrorCode::Timeout,
+        cat!(
+            what,
+            " took longer than ",
+            crate::core::text::show_number(timeout_ms),
+            " ms"
+        ),
+    )
+    .into()
 }
 
 /// `accept` and the key.

@@ -32,20 +32,17 @@ async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValu
             cat!("crypto.subtle.", method, " is missing"),
         )
     })?;
-    let p = f
-        .apply(target, &args.iter().collect::<Array>())
-        .map_err(|_| {
-            ApiError::new(
-                ErrorCode::InvalidRequest,
-                cat!("crypto.subtle.", method, " failed"),
-            )
-        })?;
-    settled(&Promise::resolve(&p)).await.map_err(|_| {
+    // Thrown at once or rejected later: the same failure.
+    let failed = |_| {
         ApiError::new(
             ErrorCode::InvalidRequest,
             cat!("crypto.subtle.", method, " failed"),
         )
-    })
+    };
+    let p = f
+        .apply(target, &args.iter().collect::<Array>())
+        .map_err(failed)?;
+    settled(&Promise::resolve(&p)).await.map_err(failed)
 }
 
 /// The body's bytes: a string as UTF-8, or the bytes of an ArrayBuffer or typed array.
