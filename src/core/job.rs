@@ -34,6 +34,12 @@ impl Status {
     pub fn is_final(&self) -> bool {
         matches!(self, Status::Completed | Status::Failed | Status::Cancelled)
     }
+
+    /// Out of the queue: the poll schedule counts the job's run from the first such status.
+    /// An unknown status counts: it is neither queued nor ended, so the job is running.
+    pub fn is_past_queue(&self) -> bool {
+        *self != Status::Queued
+    }
 }
 
 /// A job's state as one answer showed it.

@@ -50,7 +50,7 @@ impl Wait {
             seen: accepted
                 .map(|status| Observation {
                     at_ms: 0.0,
-                    processing: *status == Status::Processing,
+                    processing: status.is_past_queue(),
                     progress: None,
                 })
                 .into_iter()
@@ -112,7 +112,7 @@ impl Wait {
                 }
                 self.seen.push(Observation {
                     at_ms: now_ms,
-                    processing: snap.status != Status::Queued,
+                    processing: snap.status.is_past_queue(),
                     progress: snap.progress,
                 });
                 let remaining = self.timeout_ms - now_ms;
@@ -177,6 +177,19 @@ mod tests {
         assert!(d >= bounds().floor_ms && d <= bounds().ceiling_ms, "{d}");
         let short = Wait::new("j1", 5.0, Some(&Status::Queued));
         assert_eq!(short.first_delay_ms(&EST, bounds()), 5.0);
+    }
+
+    #[test]
+    fn an_unknown_accepted_status_starts_the_schedule_as_processing_does() {
+        // As `observe` reads an unknown status: out of the queue, still running.
+        let delay = |status: Status| {
+            Wait::new("j1", 60_000.0, Some(&status)).first_delay_ms(&EST, bounds())
+        };
+        assert_eq!(
+            delay(Status::Other("WARMING".into())),
+            delay(Status::Processing)
+        );
+        assert_ne!(delay(Status::Queued), delay(Status::Processing));
     }
 
     #[test]
