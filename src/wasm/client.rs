@@ -77,7 +77,7 @@ fn or_undefined(o: Option<js_sys::Object>) -> JsValue {
 fn job_arg(job_id: &JsValue) -> Result<(String, String), ApiError> {
     let id = job_id
         .as_string()
-        .ok_or_else(|| ApiError::invalid("jobId", "jobId must be a string", None))?;
+        .ok_or_else(|| js_args::wrong_type("jobId", "a string"))?;
     let path = routes::job_path(&id)?;
     Ok((id, path))
 }

@@ -29,11 +29,7 @@ pub fn check_object(obj: &JsValue, what: &str) -> Result<(), ApiError> {
     if absent(obj) || (obj.is_object() && !js_sys::Array::is_array(obj)) {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            what,
-            cat!(what, " must be an object"),
-            None,
-        ))
+        Err(wrong_type(what, "an object"))
     }
 }
 
@@ -109,9 +105,10 @@ fn out_of_range(key: &str, min: f64, max: f64, whole: bool) -> ApiError {
     )
 }
 
+/// `key must be <what>`, naming `key` as the field.
 #[cold]
 #[inline(never)]
-fn wrong_type(key: &str, what: &str) -> ApiError {
+pub fn wrong_type(key: &str, what: &str) -> ApiError {
     ApiError::invalid(key, cat!(key, " must be ", what), None)
 }
 
@@ -144,11 +141,7 @@ pub fn signal(obj: &JsValue) -> Result<Option<AbortSignal>, ApiError> {
         && get(&v, "addEventListener").is_function()
         && get(&v, "removeEventListener").is_function();
     if !looks_right {
-        return Err(ApiError::invalid(
-            "signal",
-            "signal must be an AbortSignal",
-            None,
-        ));
+        return Err(wrong_type("signal", "an AbortSignal"));
     }
     Ok(Some(v.unchecked_into()))
 }

@@ -43,7 +43,7 @@ fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    let bad = || ApiError::invalid(key, cat!(key, " must be an array of strings"), None);
+    let bad = || js_args::wrong_type(key, "an array of strings");
     if !Array::is_array(&v) {
         return Err(bad());
     }
@@ -119,10 +119,9 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     } else if cors.is_undefined() || cors.is_null() {
         None
     } else {
-        return Err(ApiError::invalid(
+        return Err(js_args::wrong_type(
             "cors",
-            "cors must be an array of origins, or { origins: [...] }",
-            None,
+            "an array of origins, or { origins: [...] }",
         ));
     };
     let mut cfg = ProxyConfig {
@@ -266,14 +265,13 @@ impl Proxy {
             Route::GetJob(id) => cat!("/v2/jobs/", id),
             Route::ListJobs => cat!("/v2/jobs", url.search()),
         };
-        self.forward(
-            route.method(),
-            &path,
-            body.as_deref(),
-            idempotency_key.as_deref(),
-            &cors,
-        )
-        .await
+        let request = operation::Request {
+            method: route.method(),
+            path,
+            body,
+            idempotency_key,
+        };
+        self.forward(request, &cors).await
     }
 
     /// `None` when the request may pass; otherwise the refusal.
@@ -300,18 +298,9 @@ impl Proxy {
 
     async fn forward(
         &self,
-        method: &'static str,
-        path: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
+        request: operation::Request,
         cors: &[(&'static str, String)],
     ) -> Result<Response, JsValue> {
-        let request = operation::Request {
-            method,
-            path: path.to_string(),
-            body: body.map(str::to_string),
-            idempotency_key: idempotency_key.map(str::to_string),
-        };
         let answer = operation::start(self.upstream.clone(), request, None, Goal::Forward);
         let (status, text, headers) = match settled(&answer).await {
             Ok(a) => {

@@ -130,7 +130,7 @@ pub fn describe(e: &JsValue) -> String {
 
 /// The signal's `reason`, for the error's `cause`.
 fn reason(signal: Option<&AbortSignal>) -> Option<JsValue> {
-    let r = js_sys::Reflect::get(signal?, &JsValue::from_str("reason")).ok()?;
+    let r = super::js_args::get(signal?, "reason");
     (!r.is_undefined()).then_some(r)
 }
 
