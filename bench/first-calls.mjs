@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./quantile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.argv[2] ?? 15);
@@ -30,7 +31,6 @@ console.log(JSON.stringify(t.slice(1).map((x, i) => x - t[i])));
 `);
 const samples = [];
 for (let i = 0; i < runs; i++) samples.push(JSON.parse(execFileSync(process.execPath, [...flags, join(dir, "probe.mjs")], { encoding: "utf8" })));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`| step (median of ${runs}${flags.length ? `, ${flags.join(" ")}` : ""}) | ms |`);
 console.log("|---|---:|");
 Object.keys(steps).forEach((name, i) => console.log(`| ${name} | ${median(samples.map((s) => s[i])).toFixed(2)} |`));

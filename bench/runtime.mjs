@@ -1,7 +1,8 @@
 // Runtime costs in Node against the emulator (release build):
 //   start-up: import of dist/node.js (compile + instantiate) and the first call;
 //   overhead: sequential getJob through the client vs a plain fetch + JSON.parse loop (and
-//   the same loop with a per-request AbortController time limit, as the client has);
+//   the same loop with a per-request AbortController time limit, as the client has), in wall
+//   time and in this process's CPU time;
 //   scale: 1,000 concurrent waitForJob (short jobs), three rounds, peak RSS and heap.
 //
 //   node --expose-gc bench/runtime.mjs
@@ -9,6 +10,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { quantile } from "./quantile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const KEY = "afk_local_dev";
@@ -73,24 +75,30 @@ const ROUNDS = 40;
 const names = Object.keys(loops);
 const ratios = Object.fromEntries(names.map((n) => [n, []]));
 const totals = Object.fromEntries(names.map((n) => [n, 0]));
+// This process's CPU time (user + system) per loop: the emulator's is not in it, so it shows
+// what each loop costs the caller's process, with less of the machine's noise than wall time.
+const cpu = Object.fromEntries(names.map((n) => [n, 0]));
 for (let round = 0; round < ROUNDS; round++) {
   const took = {};
   for (let k = 0; k < names.length; k++) {
     const name = names[(round + k) % names.length];
+    const c = process.cpuUsage();
     const t = performance.now();
     await loops[name]();
     took[name] = performance.now() - t;
+    const { user, system } = process.cpuUsage(c);
+    cpu[name] += user + system;
   }
   for (const n of names) {
     ratios[n].push(took[n] / took.plain);
     totals[n] += took[n];
   }
 }
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
 for (const n of names) {
   const r = ratios[n];
   const perCall = (totals[n] / (ROUNDS * N)) * 1000;
-  console.log(`overhead: ${ROUNDS * N} getJob, ${n}: ${perCall.toFixed(0)} µs a call, ratio to plain ${(totals[n] / totals.plain).toFixed(3)} (rounds: median ${quantile(r, 0.5).toFixed(3)}, IQR ${quantile(r, 0.25).toFixed(3)}-${quantile(r, 0.75).toFixed(3)})`);
+  const cpuPerCall = cpu[n] / (ROUNDS * N);
+  console.log(`overhead: ${ROUNDS * N} getJob, ${n}: ${perCall.toFixed(0)} µs a call, ratio to plain ${(totals[n] / totals.plain).toFixed(3)} (rounds: median ${quantile(r, 0.5).toFixed(3)}, IQR ${quantile(r, 0.25).toFixed(3)}-${quantile(r, 0.75).toFixed(3)}); this process's CPU ${cpuPerCall.toFixed(0)} µs a call, ratio ${(cpu[n] / cpu.plain).toFixed(3)}`);
 }
 
 for (let round = 1; round <= 3; round++) {

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./quantile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.argv[2] ?? 25);
@@ -41,7 +42,6 @@ peer("replicate", "index.js", `new (m.default ?? m.Replicate)({ auth: "k" });`);
 peer("openai", "index.mjs", `new m.default({ apiKey: "k" });`);
 peer("@fal-ai/client", "src/index.js", `m.fal.config({ credentials: "k" });`);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`| package | import (median of ${runs}) | first calls | total |`);
 console.log("|---|---:|---:|---:|");
 for (const [name, target, calls] of subjects) {

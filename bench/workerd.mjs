@@ -2,7 +2,8 @@
 // isolate. workerd's clock stands still while a module evaluates, so start-up is measured from
 // outside: cold start to first answer of a Worker that uses the package, minus the same for a
 // bare Worker making the same one upstream request, both bundled beforehand (the median of 30
-// such pairs' differences).
+// such pairs' differences). A whole process's start-up is noisy (about ±5 ms):
+// bench/workerd-startup.mjs measures what one more Worker costs a running workerd instead.
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node bench/workerd.mjs
 import { spawn } from "node:child_process";
@@ -12,6 +13,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { bundleWorker, startWorker } from "../tests/support/workerd.mjs";
+import { quantile } from "./quantile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
@@ -44,7 +46,6 @@ async function coldStart(file) {
   await w.stop();
   return ms;
 }
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
 const SAMPLES = 30;
 const bare = [], ours = [], diffs = [];
 for (let i = 0; i < SAMPLES; i++) {
