@@ -3,17 +3,13 @@
 // from the job's completedAt (the emulator's clock, this machine's) to the client seeing it.
 //
 //   node bench/poll-vs-emulator.mjs [JOBS=200] [JOB_MS=15000]
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ReveClient } from "../dist/node.js";
+import { startEmulator } from "./emulator.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const jobs = Number(process.argv[2] ?? 200);
 const jobMs = Number(process.argv[3] ?? 15000);
-const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", String(jobMs), "--seed", "7"], { stdio: ["ignore", "pipe", "ignore"] });
-const url = (await new Promise((r) => createInterface({ input: emulator.stdout }).once("line", r))).replace("listening on ", "");
+const emulator = await startEmulator(["--job-ms", String(jobMs), "--seed", "7"]);
+const url = emulator.url;
 
 const polls = new Map();
 const client = new ReveClient({
@@ -29,7 +25,7 @@ const results = await Promise.all(Array.from({ length: jobs }, async (_, i) => {
   const job = await client.run({ prompt: `job ${i}` });
   return { requests: polls.get(job.id), delay: Date.now() - Date.parse(job.completedAt) };
 }));
-emulator.kill();
+emulator.stop();
 const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { mean: s.reduce((a, b) => a + b, 0) / s.length, p95: s[Math.round((s.length - 1) * 0.95)] };

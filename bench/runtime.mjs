@@ -6,16 +6,15 @@
 //   scale: 1,000 concurrent waitForJob (short jobs), three rounds, peak RSS and heap.
 //
 //   node --expose-gc bench/runtime.mjs
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { quantile } from "./quantile.mjs";
+import { startEmulator } from "./emulator.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const KEY = "afk_local_dev";
-const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
-const url = (await new Promise((r) => createInterface({ input: emulator.stdout }).once("line", r))).replace("listening on ", "");
+const emulator = await startEmulator(["--job-ms", "300"]);
+const url = emulator.url;
 
 const t0 = performance.now();
 const { ReveClient } = await import(join(root, "dist", "node.js"));
@@ -112,4 +111,4 @@ for (let round = 1; round <= 3; round++) {
   const m = process.memoryUsage();
   console.log(`scale round ${round}: ${done.filter((j) => j.status === "COMPLETED").length}/1000 completed in ${(performance.now() - t).toFixed(0)} ms, peak RSS ${(peakRss / 2 ** 20).toFixed(1)} MiB, heap after GC ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB`);
 }
-emulator.kill();
+emulator.stop();

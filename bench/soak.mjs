@@ -2,16 +2,12 @@
 // Reports heap after GC, RSS and Node's active timers every 1,000 runs: none may grow.
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node --expose-gc bench/soak.mjs [RUNS=10000]
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ReveClient } from "../dist/node.js";
+import { startEmulator } from "./emulator.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.argv[2] ?? 10000);
-const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", "2", "--max-jobs", "2000"], { stdio: ["ignore", "pipe", "ignore"] });
-const url = (await new Promise((r) => createInterface({ input: emulator.stdout }).once("line", r))).replace("listening on ", "");
+const emulator = await startEmulator(["--job-ms", "2", "--max-jobs", "2000"]);
+const url = emulator.url;
 const client = new ReveClient({ apiKey: "afk_local_dev", baseUrl: url, expectedDurationMs: 2, minPollIntervalMs: 1 });
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
@@ -27,4 +23,4 @@ for (let i = 1; i <= runs; i++) {
     console.log(`| ${i} | ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB | ${(m.rss / 2 ** 20).toFixed(1)} MiB | ${timers()} | ${((performance.now() - t0) / 1000).toFixed(1)} s |`);
   }
 }
-emulator.kill();
+emulator.stop();

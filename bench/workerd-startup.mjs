@@ -5,21 +5,20 @@
 // `bench/workerd.mjs` measures whole cold processes instead.
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node bench/workerd-startup.mjs [K=20] [rounds=60]
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { bundleWorker } from "../tests/support/workerd.mjs";
 import { quantile } from "./quantile.mjs";
+import { startEmulator } from "./emulator.mjs";
 
 const K = Number(process.argv[2] ?? 20);
 const ROUNDS = Number(process.argv[3] ?? 60);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
-const url = (await new Promise((r) => createInterface({ input: emulator.stdout }).once("line", r))).replace("listening on ", "");
+const emulator = await startEmulator(["--job-ms", "300"]);
+const url = emulator.url;
 const dir = mkdtempSync(join(tmpdir(), "reve-workerd-"));
 writeFileSync(join(dir, "bare.mjs"), `export default { async fetch(req, env) {
   const r = await fetch(env.API + "/v2/jobs?limit=1", { headers: { "x-api-key": "afk_local_dev" } });
@@ -98,4 +97,4 @@ for (const kind of kinds.slice(1)) {
   const p = perWorker[kind];
   console.log(`| ${kind === "ours" ? "the package imported, a client made, its first listJobs" : "the package imported"} | ${show(p.ready)} | ${show(p.first)} | ${show(p.total)} |`);
 }
-emulator.kill();
+emulator.stop();

@@ -6,18 +6,17 @@
 // bench/workerd-startup.mjs measures what one more Worker costs a running workerd instead.
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node bench/workerd.mjs
-import { spawn } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { bundleWorker, startWorker } from "../tests/support/workerd.mjs";
 import { quantile } from "./quantile.mjs";
+import { startEmulator } from "./emulator.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const emulator = spawn(join(root, "target", "release", "apiframe-emulator"), ["--port", "0", "--job-ms", "300"], { stdio: ["ignore", "pipe", "ignore"] });
-const url = (await new Promise((r) => createInterface({ input: emulator.stdout }).once("line", r))).replace("listening on ", "");
+const emulator = await startEmulator(["--job-ms", "300"]);
+const url = emulator.url;
 const dir = mkdtempSync(join(tmpdir(), "reve-workerd-"));
 writeFileSync(join(dir, "bare.mjs"), `export default { async fetch(req, env) {
   const r = await fetch(env.API + "/v2/jobs?limit=1", { headers: { "x-api-key": "afk_local_dev" } });
@@ -64,4 +63,4 @@ for (let round = 1; round <= 3; round++) {
   console.log(`workerd scale round ${round}: ${res.completed}/1000 completed in ${res.ms} ms in one isolate`);
 }
 await w.stop();
-emulator.kill();
+emulator.stop();
