@@ -5,38 +5,29 @@
 // `bench/workerd.mjs` measures whole cold processes instead.
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node bench/workerd-startup.mjs [K=20] [rounds=60]
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
-import { bundleWorker } from "../tests/support/workerd.mjs";
 import { quantile } from "./quantile.mjs";
 import { startEmulator } from "./emulator.mjs";
+import { BARE_WORKER, bundleWorkers } from "./workers.mjs";
 
 const K = Number(process.argv[2] ?? 20);
 const ROUNDS = Number(process.argv[3] ?? 60);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const emulator = await startEmulator(["--job-ms", "300"]);
 const url = emulator.url;
-const dir = mkdtempSync(join(tmpdir(), "reve-workerd-"));
-writeFileSync(join(dir, "bare.mjs"), `export default { async fetch(req, env) {
-  const r = await fetch(env.API + "/v2/jobs?limit=1", { headers: { "x-api-key": "afk_local_dev" } });
-  return new Response(await r.text());
-} };`);
-writeFileSync(join(dir, "imports.mjs"), `import { ReveClient } from "apiframe-reve";
+const bundles = await bundleWorkers({
+  bare: BARE_WORKER,
+  imports: `import { ReveClient } from "apiframe-reve";
 export default { async fetch(req, env) {
   const r = await fetch(env.API + "/v2/jobs?limit=1", { headers: { "x-api-key": "afk_local_dev" } });
   return new Response(typeof ReveClient + await r.text());
-} };`);
-writeFileSync(join(dir, "ours.mjs"), `import { ReveClient } from "apiframe-reve";
+} };`,
+  ours: `import { ReveClient } from "apiframe-reve";
 export default { async fetch(req, env) {
   const client = new ReveClient({ apiKey: "afk_local_dev", baseUrl: env.API });
   return Response.json(await client.listJobs({ limit: 1 }));
-} };`);
-const alias = { "apiframe-reve": join(root, "dist", "workerd.js") };
-const kinds = ["bare", "imports", "ours"];
-const bundles = Object.fromEntries(await Promise.all(kinds.map(async (k) => [k, await bundleWorker(join(dir, `${k}.mjs`), { alias })])));
+} };`,
+});
+const kinds = Object.keys(bundles);
 
 /** The Worker's module, made unique to Worker `i`: V8 can share the compiled code of a wasm
  * module among the isolates of a process when its bytes are the same, so each copy gets a custom section of its

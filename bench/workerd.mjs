@@ -6,23 +6,16 @@
 // bench/workerd-startup.mjs measures what one more Worker costs a running workerd instead.
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node bench/workerd.mjs
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { bundleWorker, startWorker } from "../tests/support/workerd.mjs";
+import { startWorker } from "../tests/support/workerd.mjs";
 import { quantile } from "./quantile.mjs";
 import { startEmulator } from "./emulator.mjs";
+import { BARE_WORKER, bundleWorkers } from "./workers.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const emulator = await startEmulator(["--job-ms", "300"]);
 const url = emulator.url;
-const dir = mkdtempSync(join(tmpdir(), "reve-workerd-"));
-writeFileSync(join(dir, "bare.mjs"), `export default { async fetch(req, env) {
-  const r = await fetch(env.API + "/v2/jobs?limit=1", { headers: { "x-api-key": "afk_local_dev" } });
-  return new Response(await r.text());
-} };`);
-writeFileSync(join(dir, "ours.mjs"), `import { ReveClient } from "apiframe-reve";
+const bundles = await bundleWorkers({
+  bare: BARE_WORKER,
+  ours: `import { ReveClient } from "apiframe-reve";
 export default { async fetch(req, env) {
   const client = new ReveClient({ apiKey: "afk_local_dev", baseUrl: env.API, expectedDurationMs: 300 });
   const n = Number(new URL(req.url).searchParams.get("n") ?? 0);
@@ -31,14 +24,11 @@ export default { async fetch(req, env) {
   const ids = await Promise.all(Array.from({ length: n }, (_, i) => client.generate({ prompt: "scale " + i }).then((a) => a.jobId)));
   const jobs = await Promise.all(ids.map((id) => client.waitForJob(id)));
   return Response.json({ completed: jobs.filter((j) => j.status === "COMPLETED").length, ms: Date.now() - t });
-} };`);
-const alias = { "apiframe-reve": join(root, "dist", "workerd.js") };
-
-// Bundled once, outside the timing: esbuild's time is the build's, not the Worker's start-up.
-const bundles = { "bare.mjs": await bundleWorker(join(dir, "bare.mjs"), { alias }), "ours.mjs": await bundleWorker(join(dir, "ours.mjs"), { alias }) };
-async function coldStart(file) {
+} };`,
+});
+async function coldStart(name) {
   const t = performance.now();
-  const w = await startWorker(bundles[file], { bindings: { API: url } });
+  const w = await startWorker(bundles[name], { bindings: { API: url } });
   const res = await w.fetch("/");
   await res.text();
   const ms = performance.now() - t;
@@ -49,15 +39,15 @@ const SAMPLES = 30;
 const bare = [], ours = [], diffs = [];
 for (let i = 0; i < SAMPLES; i++) {
   // Alternating which goes first, so neither always meets a warmer machine.
-  const [a, b] = i % 2 ? ["ours.mjs", "bare.mjs"] : ["bare.mjs", "ours.mjs"];
+  const [a, b] = i % 2 ? ["ours", "bare"] : ["bare", "ours"];
   const took = { [a]: await coldStart(a), [b]: await coldStart(b) };
-  bare.push(took["bare.mjs"]);
-  ours.push(took["ours.mjs"]);
-  diffs.push(took["ours.mjs"] - took["bare.mjs"]);
+  bare.push(took.bare);
+  ours.push(took.ours);
+  diffs.push(took.ours - took.bare);
 }
 console.log(`workerd cold start to first answer: bare Worker ${quantile(bare, 0.5).toFixed(1)} ms, with apiframe-reve ${quantile(ours, 0.5).toFixed(1)} ms; difference of pairs: median ${quantile(diffs, 0.5).toFixed(1)} ms (IQR ${quantile(diffs, 0.25).toFixed(1)} to ${quantile(diffs, 0.75).toFixed(1)}, ${SAMPLES} pairs)`);
 
-const w = await startWorker(join(dir, "ours.mjs"), { alias, bindings: { API: url } });
+const w = await startWorker(bundles.ours, { bindings: { API: url } });
 for (let round = 1; round <= 3; round++) {
   const res = await (await w.fetch("/?n=1000")).json();
   console.log(`workerd scale round ${round}: ${res.completed}/1000 completed in ${res.ms} ms in one isolate`);
