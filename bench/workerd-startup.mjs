@@ -6,6 +6,7 @@
 //
 //   cargo build --release -p apiframe-emulator && npm run build && node bench/workerd-startup.mjs [K=20] [rounds=60]
 import { Miniflare } from "miniflare";
+import { COMPATIBILITY_DATE } from "../tests/support/workerd.mjs";
 import { quantile } from "./quantile.mjs";
 import { startEmulator } from "./emulator.mjs";
 import { BARE_WORKER, bundleWorkers } from "./workers.mjs";
@@ -30,8 +31,9 @@ export default { async fetch(req, env) {
 const kinds = Object.keys(bundles);
 
 /** The Worker's module, made unique to Worker `i`: V8 can share the compiled code of a wasm
- * module among the isolates of a process when its bytes are the same, so each copy gets a custom section of its
- * own (a name, no content) and pays its own compilation, as a Worker on its own would. */
+ * module among the isolates of a process when its bytes are the same, so each copy gets a
+ * custom section of its own (a name, no content) and pays its own compilation, as a Worker on
+ * its own would. */
 function unshared(module, i) {
   if (module.type !== "CompiledWasm") return module;
   const name = Buffer.from(`copy${i}`);
@@ -45,7 +47,7 @@ async function run(kind, k) {
   const { root: modulesRoot, modules } = bundles[kind];
   const t = performance.now();
   const mf = new Miniflare({
-    workers: Array.from({ length: k }, (_, i) => ({ name: `w${i}`, modules: modules.map((m) => unshared(m, i)), modulesRoot, compatibilityDate: "2025-09-01", bindings: { API: url } })),
+    workers: Array.from({ length: k }, (_, i) => ({ name: `w${i}`, modules: modules.map((m) => unshared(m, i)), modulesRoot, compatibilityDate: COMPATIBILITY_DATE, bindings: { API: url } })),
   });
   await mf.ready;
   const ready = performance.now() - t;

@@ -6,6 +6,9 @@ import { createRequire } from "node:module";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 
+/** The workerd compatibility date every Worker of the tests and benchmarks runs with. */
+export const COMPATIBILITY_DATE = "2025-09-01";
+
 /**
  * Bundles a Worker as wrangler would: its ES module and its .wasm imports.
  * @param {string} entry the Worker's source file; "apiframe-reve" resolves from it
@@ -48,7 +51,7 @@ export async function startWorker(entry, { bindings = {}, kvNamespaces, port, al
   const mf = new Miniflare({
     modules,
     modulesRoot: root,
-    compatibilityDate: "2025-09-01",
+    compatibilityDate: COMPATIBILITY_DATE,
     bindings,
     kvNamespaces,
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
