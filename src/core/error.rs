@@ -1,11 +1,12 @@
 //! Errors as data: every failure the client can report, with what a caller needs to act on it.
 
-use alloc::string::{String, ToString};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tsify::Tsify;
 
-use super::json::{Map, Value};
-
-/// What kind of failure this is; the JS `ApiframeError.code`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What `ApiframeError.code` can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request was refused before sending (bad input) or by the service (400, 413, 422, ...).
     InvalidRequest,
@@ -33,41 +34,25 @@ pub enum ErrorCode {
     JobFailed,
     /// The job ended `CANCELLED`.
     JobCancelled,
+    /// A bug in this library stopped its WebAssembly instance (a trap); see the message.
+    Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
-        ErrorCode::InvalidRequest,
-        ErrorCode::Authentication,
-        ErrorCode::Permission,
-        ErrorCode::InsufficientCredits,
-        ErrorCode::NotFound,
-        ErrorCode::Conflict,
-        ErrorCode::RateLimited,
-        ErrorCode::Server,
-        ErrorCode::Network,
-        ErrorCode::Timeout,
-        ErrorCode::Aborted,
-        ErrorCode::JobFailed,
-        ErrorCode::JobCancelled,
-    ];
-
+    /// The wire name, as serde spells it (`invalid_request`, ...).
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::Authentication => "authentication",
-            ErrorCode::Permission => "permission",
-            ErrorCode::InsufficientCredits => "insufficient_credits",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::Server => "server",
-            ErrorCode::Network => "network",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::Aborted => "aborted",
-            ErrorCode::JobFailed => "job_failed",
-            ErrorCode::JobCancelled => "job_cancelled",
-        }
+        super::serde_names::names::<ErrorCode>()
+            .get(self as usize)
+            .copied()
+            .unwrap_or("server")
+    }
+
+    /// Whether a failure of this kind may go away if the same call is made again.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RateLimited | ErrorCode::Server | ErrorCode::Network | ErrorCode::Timeout
+        )
     }
 }
 
@@ -97,13 +82,7 @@ impl ApiError {
             message: message.into(),
             status: None,
             request_id: None,
-            retryable: matches!(
-                code,
-                ErrorCode::RateLimited
-                    | ErrorCode::Server
-                    | ErrorCode::Network
-                    | ErrorCode::Timeout
-            ),
+            retryable: code.is_transient(),
             retry_after_ms: None,
             details: None,
             job_id: None,
@@ -111,15 +90,21 @@ impl ApiError {
     }
 
     /// Bad input caught before sending: names the field and what it allows.
+    #[cold]
     pub fn invalid(field: &str, message: impl Into<String>, allowed: Option<Value>) -> Self {
-        let mut details = Map::new();
-        details.insert("field", Value::from(field));
+        let mut details = json!({ "field": field });
         if let Some(a) = allowed {
-            details.insert("allowed", a);
+            details["allowed"] = a;
         }
         let mut e = ApiError::new(ErrorCode::InvalidRequest, message);
-        e.details = Some(Value::Object(details));
+        e.details = Some(details);
         e
+    }
+
+    /// `<field> must be <what>`, naming the field.
+    #[cold]
+    pub fn wrong_type(field: &str, what: &str) -> Self {
+        ApiError::invalid(field, format!("{field} must be {what}"), None)
     }
 
     pub fn with_job_id(mut self, id: &str) -> Self {
@@ -135,39 +120,52 @@ impl ApiError {
     }
 }
 
-impl ::core::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.code.as_str())?;
-        f.write_str(": ")?;
-        f.write_str(&self.message)
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl std::error::Error for ApiError {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec::Vec;
+
+    const ALL: [ErrorCode; 14] = [
+        ErrorCode::InvalidRequest,
+        ErrorCode::Authentication,
+        ErrorCode::Permission,
+        ErrorCode::InsufficientCredits,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::Server,
+        ErrorCode::Network,
+        ErrorCode::Timeout,
+        ErrorCode::Aborted,
+        ErrorCode::JobFailed,
+        ErrorCode::JobCancelled,
+        ErrorCode::Internal,
+    ];
 
     #[test]
-    fn codes_have_distinct_wire_names() {
-        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), ErrorCode::ALL.len());
+    fn codes_have_their_serde_names() {
+        for code in ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                Value::from(code.as_str())
+            );
+        }
+        assert_eq!(ErrorCode::InsufficientCredits.as_str(), "insufficient_credits");
     }
 
     #[test]
     fn transient_codes_are_retryable_by_default() {
-        for code in ErrorCode::ALL {
+        for code in ALL {
             let expect = matches!(
                 code,
-                ErrorCode::RateLimited
-                    | ErrorCode::Server
-                    | ErrorCode::Network
-                    | ErrorCode::Timeout
+                ErrorCode::RateLimited | ErrorCode::Server | ErrorCode::Network | ErrorCode::Timeout
             );
             assert_eq!(ApiError::new(code, "x").retryable, expect, "{code:?}");
         }

@@ -1,116 +1,179 @@
-//! What the client needs to know of a job: its status, progress and outputs. The caller gets
-//! the service's whole JSON; this view only drives decisions.
+//! Jobs as the service returns them: serde types for the wire (and the TypeScript types), read
+//! leniently: an odd field reads as absent rather than failing the job, because the caller
+//! gets the service's whole object anyway and this view only drives decisions.
 
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tsify::Tsify;
 
-use super::json::{self, Value};
-
-use super::error::{ApiError, ErrorCode};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
+/// Where a job stands. COMPLETED, FAILED and CANCELLED are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum JobStatus {
     Queued,
     Processing,
     Completed,
     Failed,
     Cancelled,
-    /// A status this client does not know yet: treated as still running.
+}
+
+/// A status as the client reads it: one it knows, or another (treated as still running).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Known(JobStatus),
     Other(String),
 }
 
 impl Status {
     pub fn parse(s: &str) -> Status {
-        match s {
-            "QUEUED" => Status::Queued,
-            "PROCESSING" => Status::Processing,
-            "COMPLETED" => Status::Completed,
-            "FAILED" => Status::Failed,
-            "CANCELLED" => Status::Cancelled,
-            other => Status::Other(other.to_string()),
+        match JobStatus::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(s)) {
+            Ok(known) => Status::Known(known),
+            Err(_) => Status::Other(s.to_string()),
         }
     }
 
     pub fn is_final(&self) -> bool {
-        matches!(self, Status::Completed | Status::Failed | Status::Cancelled)
+        matches!(
+            self,
+            Status::Known(JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled)
+        )
     }
 
     /// Out of the queue: the poll schedule counts the job's run from the first such status.
     /// An unknown status counts: it is neither queued nor ended, so the job is running.
     pub fn is_past_queue(&self) -> bool {
-        *self != Status::Queued
+        *self != Status::Known(JobStatus::Queued)
     }
 }
 
-/// A job's state as one answer showed it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
+/// Reads a field as `None` when it is absent, null, or not of the expected type.
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| T::deserialize(v).ok()))
+}
+
+/// The answer to a submission.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JobAccepted {
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "string")]
+    pub job_id: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "JobStatus")]
+    pub status: Option<String>,
+}
+
+/// A job as `GET /v2/jobs/{id}` returns it; fields the service adds later are kept too.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Job {
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "string")]
     pub id: Option<String>,
-    pub status: Status,
-    /// 0..=100 when the service reports it.
-    pub progress: Option<u8>,
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "JobStatus")]
+    pub status: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "string")]
+    pub model: Option<String>,
+    /// 0 to 100, or null when the service does not report it.
+    #[serde(deserialize_with = "lenient")]
+    pub progress: Option<f64>,
+    /// Why the job failed, when it did.
+    #[serde(deserialize_with = "lenient")]
     pub error: Option<String>,
-    pub expired: bool,
+    /// Credits charged (jobs that fail are not charged).
+    #[serde(deserialize_with = "lenient")]
+    pub credit_cost: Option<f64>,
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "\"pending\" | \"delivered\" | \"failed\" | null")]
+    pub webhook_status: Option<String>,
+    /// When the job was submitted (RFC 3339).
+    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "string")]
+    pub created_at: Option<String>,
+    /// When the job ended (RFC 3339), or null.
+    #[serde(deserialize_with = "lenient")]
+    pub completed_at: Option<String>,
+    /// The outputs; read them with `imageUrls(job)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "unknown")]
+    pub result: Option<Value>,
+    /// The request as the service recorded it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Record<string, unknown> | null")]
+    pub input: Option<Value>,
+    /// True once the output files were purged (after 24 h by default).
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub expired: Option<bool>,
 }
 
-impl Snapshot {
-    /// Reads a job (or a `JobAccepted`) from an answer's text. Missing or odd fields are
-    /// tolerated; only a body that is not a JSON object is an error.
-    pub fn parse(text: &str) -> Result<Snapshot, ApiError> {
-        let not_a_job = || {
-            ApiError::new(
-                ErrorCode::Server,
-                "the service sent a job that is not a JSON object",
-            )
-        };
-        let v = json::parse(text).map_err(|_| not_a_job())?;
-        if v.as_object().is_none() {
-            return Err(not_a_job());
-        }
-        let text_of = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let progress = v
-            .get("progress")
-            .and_then(Value::as_f64)
-            .map(|p| super::float::clamp(p, 0.0, 100.0) as u8);
-        Ok(Snapshot {
-            id: text_of("id").or_else(|| text_of("jobId")),
-            status: Status::parse(v.get("status").and_then(Value::as_str).unwrap_or("")),
-            progress,
-            error: match v.get("error") {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Null) | None => None,
-                Some(other) => Some(other.to_json()),
-            },
-            expired: matches!(v.get("expired"), Some(Value::Bool(true))),
-        })
+/// One page of `GET /v2/jobs`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct JobList {
+    pub jobs: Vec<Job>,
+    /// Pass it back as `cursor` for the next page; null on the last one.
+    pub next_cursor: Option<String>,
+    pub has_more: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub models: Option<Vec<String>>,
+}
+
+impl Job {
+    pub fn status(&self) -> Status {
+        Status::parse(self.status.as_deref().unwrap_or(""))
     }
+
+    /// Progress 0..=100, when the service reports it.
+    pub fn progress(&self) -> Option<u8> {
+        self.progress
+            .filter(|p| p.is_finite())
+            .map(|p| p.clamp(0.0, 100.0) as u8)
+    }
+
+    /// How long the job ran by the service's own clock (`completedAt - createdAt`), when both
+    /// timestamps read as RFC 3339.
+    pub fn duration_ms(&self) -> Option<f64> {
+        let at = |s: &Option<String>| humantime::parse_rfc3339_weak(s.as_deref()?).ok();
+        let took = at(&self.completed_at)?.duration_since(at(&self.created_at)?).ok()?;
+        Some(took.as_secs_f64() * 1000.0).filter(|ms| *ms > 0.0)
+    }
+}
+
+/// The schemes an output URL may have to reach a page's `href` or `src`.
+pub const SAFE_URL_SCHEMES: [&str; 3] = ["https:", "http:", "blob:"];
+
+/// Whether `url` starts with one of [`SAFE_URL_SCHEMES`] (case ignored, as browsers do).
+pub fn is_safe_url(url: &str) -> bool {
+    let url = url.trim_start();
+    SAFE_URL_SCHEMES.iter().any(|s| {
+        url.len() > s.len() && url.as_bytes()[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+    })
 }
 
 /// The output image URLs of a job's `result`, whichever shape it has: a URL string, an array
-/// of URLs, `{images: [...]}`, `{image_urls: [...]}` or `{url}`.
+/// of URLs, `{images: [...]}`, `{image_urls: [...]}` or `{url}`. Only `http:`, `https:` and
+/// `blob:` URLs are returned: anything else (`javascript:`, `data:`) could run or mislead
+/// where a page puts it in `href` or `src`.
 pub fn image_urls(result: &Value) -> Vec<String> {
     fn collect(v: &Value, out: &mut Vec<String>, depth: u8) {
         if depth > 3 {
             return;
         }
         match v {
-            Value::String(s) if !s.is_empty() => out.push(s.clone()),
+            Value::String(s) if is_safe_url(s) => out.push(s.trim_start().to_string()),
             Value::Array(items) => items.iter().for_each(|i| collect(i, out, depth + 1)),
             Value::Object(o) => {
-                for key in [
-                    "images",
-                    "image_urls",
-                    "imageUrls",
-                    "urls",
-                    "url",
-                    "image_url",
-                    "imageUrl",
+                const KEYS: [&str; 8] = [
+                    "images", "image_urls", "imageUrls", "urls", "url", "image_url", "imageUrl",
                     "output",
-                ] {
-                    if let Some(inner) = o.get(key) {
-                        collect(inner, out, depth + 1);
-                        return;
-                    }
+                ];
+                if let Some(inner) = KEYS.iter().find_map(|k| o.get(*k)) {
+                    collect(inner, out, depth + 1);
                 }
             }
             _ => {}
@@ -124,45 +187,57 @@ pub fn image_urls(result: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::tests::j;
     use serde_json::json;
+
+    fn job(v: Value) -> Job {
+        serde_json::from_value(v).unwrap()
+    }
 
     #[test]
     fn reads_the_documented_job() {
-        let s = Snapshot::parse(r#"{"id":"a","status":"PROCESSING","progress":42,"error":null,"model":"reve-create","new":1}"#)
-            .unwrap();
-        assert_eq!(
-            (s.status, s.progress, s.id.as_deref()),
-            (Status::Processing, Some(42), Some("a"))
-        );
-        let s = Snapshot::parse(r#"{"jobId":"b","status":"QUEUED"}"#).unwrap();
-        assert_eq!(s.id.as_deref(), Some("b"));
+        let j = job(json!({"id":"a","status":"PROCESSING","progress":42,"error":null,"model":"reve-create","new":1}));
+        assert_eq!((j.status(), j.progress(), j.id.as_deref()),
+            (Status::Known(JobStatus::Processing), Some(42), Some("a")));
+        let a: JobAccepted = serde_json::from_value(json!({"jobId":"b","status":"QUEUED"})).unwrap();
+        assert_eq!(a.job_id.as_deref(), Some("b"));
     }
 
     #[test]
     fn tolerates_odd_fields_and_unknown_statuses() {
-        let s = Snapshot::parse(r#"{"status":"WARMING_UP","progress":"7","error":{"code":1}}"#)
-            .unwrap();
-        assert_eq!(s.status, Status::Other("WARMING_UP".into()));
-        assert!(!s.status.is_final());
-        assert_eq!(s.progress, None);
-        assert_eq!(s.error.as_deref(), Some(r#"{"code":1}"#));
-        assert_eq!(
-            Snapshot::parse(r#"{"progress":250}"#).unwrap().progress,
-            Some(100)
-        );
-        assert!(Snapshot::parse("[1]").is_err());
-        assert!(Snapshot::parse("<html>").is_err());
+        let j = job(json!({"status":"WARMING_UP","progress":"7","error":{"code":1},"expired":"yes"}));
+        assert_eq!(j.status(), Status::Other("WARMING_UP".into()));
+        assert!(!j.status().is_final());
+        assert_eq!((j.progress(), j.error, j.expired), (None, None, None));
+        assert_eq!(job(json!({"progress":250})).progress(), Some(100));
+        assert_eq!(job(json!({})).status(), Status::Other(String::new()));
+    }
+
+    #[test]
+    fn durations_come_from_the_service_timestamps() {
+        let j = job(json!({"createdAt":"2026-11-24T19:59:00.123Z","completedAt":"2026-11-24T19:59:15.623Z"}));
+        assert_eq!(j.duration_ms(), Some(15_500.0));
+        assert_eq!(job(json!({"createdAt":"2026-11-24T19:59:00Z"})).duration_ms(), None);
+        assert_eq!(job(json!({"createdAt":"yesterday","completedAt":"today"})).duration_ms(), None);
+        let backwards = job(json!({"createdAt":"2026-11-24T19:59:15Z","completedAt":"2026-11-24T19:59:00Z"}));
+        assert_eq!(backwards.duration_ms(), None);
     }
 
     #[test]
     fn finds_image_urls_in_every_documented_shape() {
-        assert_eq!(image_urls(&j(json!({"images": ["a", "b"]}))), ["a", "b"]);
-        assert_eq!(image_urls(&j(json!("a"))), ["a"]);
-        assert_eq!(image_urls(&j(json!(["a"]))), ["a"]);
-        assert_eq!(image_urls(&j(json!({"image_urls": ["x"]}))), ["x"]);
-        assert_eq!(image_urls(&j(json!({"url": "u"}))), ["u"]);
-        assert!(image_urls(&j(json!(null))).is_empty());
-        assert!(image_urls(&j(json!({"images": []}))).is_empty());
+        assert_eq!(image_urls(&json!({"images": ["https://a/1", "https://a/2"]})), ["https://a/1", "https://a/2"]);
+        assert_eq!(image_urls(&json!("http://a")), ["http://a"]);
+        assert_eq!(image_urls(&json!(["blob:https://x/1"])), ["blob:https://x/1"]);
+        assert_eq!(image_urls(&json!({"image_urls": ["https://x"]})), ["https://x"]);
+        assert_eq!(image_urls(&json!({"url": "HTTPS://u"})), ["HTTPS://u"]);
+        assert!(image_urls(&json!(null)).is_empty());
+        assert!(image_urls(&json!({"images": []})).is_empty());
+    }
+
+    #[test]
+    fn only_safe_schemes_reach_a_page() {
+        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x", "vbscript:x", "", "https:", "//evil.example/x", "relative/path"] {
+            assert!(image_urls(&json!({"images": [bad]})).is_empty(), "{bad}");
+        }
+        assert_eq!(image_urls(&json!(["javascript:x", "https://ok"])), ["https://ok"]);
     }
 }

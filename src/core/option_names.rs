@@ -2,35 +2,51 @@
 //! error naming it, the likely intended name and every name allowed. Otherwise the setting
 //! would quietly keep its default (`maxPromptLen` would leave a proxy's prompt limit at 2000).
 
+use serde_json::Value;
+
 use super::error::ApiError;
-use super::json::Value;
+
+/// What the refused name is called in the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    /// A setting of `new ReveClient(...)`, `createProxyHandler(...)` or a call's options.
+    Option,
+    /// A field of a request the service's schema closes.
+    Field,
+}
 
 /// Checks one name the caller set against `allowed`. `what` is how the message calls the
-/// object (`"options"`, `"cors"`); `prefix` goes before the name in the error's field (`""`,
-/// `"cors."`).
-pub fn check_known(what: &str, prefix: &str, name: &str, allowed: &[&str]) -> Result<(), ApiError> {
+/// object (`"options"`, `"cors"`, `"reveParams"`); `prefix` goes before the name in the
+/// error's field (`""`, `"cors."`).
+pub fn check_known(
+    noun: Noun,
+    what: &str,
+    prefix: &str,
+    name: &str,
+    allowed: &[&str],
+) -> Result<(), ApiError> {
     if allowed.contains(&name) {
         return Ok(());
     }
-    Err(unknown(what, prefix, name, allowed))
+    Err(unknown(noun, what, prefix, name, allowed))
 }
 
 /// The error, out of line: a client's first call compiles only the code it runs around.
 #[cold]
 #[inline(never)]
-fn unknown(what: &str, prefix: &str, name: &str, allowed: &[&str]) -> ApiError {
-    let mut message = cat!("unknown option \"", prefix, name, "\"");
-    if let Some(near) = closest(name, allowed) {
-        message.push_str(&cat!(" (did you mean \"", near, "\"?)"));
-    }
-    message.push_str(&cat!(
-        "; ",
-        what,
-        " takes ",
-        super::text::join(allowed, ", ")
-    ));
-    let names = allowed.iter().map(|a| Value::from(*a)).collect();
-    ApiError::invalid(&cat!(prefix, name), message, Some(Value::Array(names)))
+fn unknown(noun: Noun, what: &str, prefix: &str, name: &str, allowed: &[&str]) -> ApiError {
+    let noun = match noun {
+        Noun::Option => "option",
+        Noun::Field => "field",
+    };
+    let guess = closest(name, allowed)
+        .map(|near| format!(" (did you mean \"{near}\"?)"))
+        .unwrap_or_default();
+    let message = format!(
+        "unknown {noun} \"{prefix}{name}\"{guess}; {what} takes {}",
+        allowed.join(", ")
+    );
+    ApiError::invalid(&format!("{prefix}{name}"), message, Some(Value::from(allowed.to_vec())))
 }
 
 /// The allowed name nearest to `name`, ignoring case: a few edits away at most (a third of
@@ -47,7 +63,7 @@ fn closest<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Levenshtein distance, ASCII case ignored (option names are ASCII; `char::to_lowercase`
-/// would bring Unicode's case tables, 10 KB of wasm). Names past 32 bytes count as far.
+/// would bring Unicode's case tables). Names past 32 bytes count as far.
 fn distance(a: &[u8], b: &[u8]) -> usize {
     const MAX: usize = 32;
     if a.len() > MAX || b.len() > MAX {
@@ -85,13 +101,13 @@ mod tests {
 
     #[test]
     fn known_names_pass() {
-        assert!(check_known("options", "", "apiKey", ALLOWED).is_ok());
-        assert!(check_known("options", "", "timeoutMs", ALLOWED).is_ok());
+        assert!(check_known(Noun::Option, "options", "", "apiKey", ALLOWED).is_ok());
+        assert!(check_known(Noun::Option, "options", "", "timeoutMs", ALLOWED).is_ok());
     }
 
     #[test]
     fn a_typo_is_named_with_its_likely_intent_and_the_allowed_names() {
-        let e = check_known("options", "", "maxRetry", ALLOWED).unwrap_err();
+        let e = check_known(Noun::Option, "options", "", "maxRetry", ALLOWED).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidRequest);
         assert_eq!(e.field(), Some("maxRetry"));
         assert_eq!(
@@ -100,27 +116,24 @@ mod tests {
              baseUrl, maxRetries, timeoutMs"
         );
         let allowed = e.details.as_ref().and_then(|d| d.get("allowed")).unwrap();
-        assert_eq!(
-            allowed.to_json(),
-            r#"["apiKey","baseUrl","maxRetries","timeoutMs"]"#
-        );
+        assert_eq!(allowed, &serde_json::json!(["apiKey", "baseUrl", "maxRetries", "timeoutMs"]));
     }
 
     #[test]
     fn case_slips_are_recognised_and_strangers_get_no_guess() {
-        let e = check_known("options", "", "apikey", ALLOWED).unwrap_err();
+        let e = check_known(Noun::Option, "options", "", "apikey", ALLOWED).unwrap_err();
         assert!(
             e.message.contains("did you mean \"apiKey\""),
             "{}",
             e.message
         );
-        let e = check_known("options", "", "model", ALLOWED).unwrap_err();
+        let e = check_known(Noun::Option, "options", "", "model", ALLOWED).unwrap_err();
         assert!(!e.message.contains("did you mean"), "{}", e.message);
     }
 
     #[test]
     fn a_nested_object_names_its_path() {
-        let e = check_known("cors", "cors.", "origin", &["origins"]).unwrap_err();
+        let e = check_known(Noun::Option, "cors", "cors.", "origin", &["origins"]).unwrap_err();
         assert_eq!(e.field(), Some("cors.origin"));
         assert!(
             e.message.starts_with(

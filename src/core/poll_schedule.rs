@@ -5,9 +5,11 @@
 //! next look is placed shortly before the estimated finish, then close around it; never
 //! sooner than a floor, never later than a ceiling.
 
-use alloc::vec::Vec;
-
-use super::float::clamp;
+/// `x` within `[lo, hi]`; never panics (unlike `f64::clamp`, whose bounds come from callers'
+/// settings here), and NaN reads as `lo`.
+fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x >= lo { x.min(hi) } else { lo }
+}
 
 /// What one look at the job showed, `at_ms` after the wait began.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,7 +75,7 @@ fn processing_start(history: &[Observation]) -> Option<(f64, f64)> {
 /// Processing duration `d` for which a curve `p = 1 - (1 - (t - s) / d)^k` passes through
 /// `(t, p)`.
 fn duration_for(t: f64, p: f64, s: f64, k: f64) -> f64 {
-    (t - s) / (1.0 - libm::pow(1.0 - p, 1.0 / k)).max(1e-9)
+    (t - s) / (1.0 - (1.0 - p).powf(1.0 / k)).max(1e-9)
 }
 
 /// A finish estimate and whether it rests on a fitted curve (else it is a rough first guess).
@@ -128,14 +130,14 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
             return None;
         }
         for _ in 0..40 {
-            let mid = libm::sqrt(lo * hi);
+            let mid = (lo * hi).sqrt();
             if gap(mid).signum() == gap(lo).signum() {
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
-        let k = libm::sqrt(lo * hi);
+        let k = (lo * hi).sqrt();
         Some((k, duration_for(t2, p2, s, k)))
     };
     // With a third, earlier point, it places the start within its bracket: refit from there.
@@ -145,7 +147,7 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
         for _ in 0..6 {
             let Some((k, d)) = fitted else { break };
             let refined = clamp(
-                t0 - d * (1.0 - libm::pow(1.0 - p0, 1.0 / k)),
+                t0 - d * (1.0 - (1.0 - p0).powf(1.0 / k)),
                 s - uncertainty,
                 s + uncertainty,
             );

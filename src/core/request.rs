@@ -1,258 +1,238 @@
-//! The submit request: validated before anything is sent, normalised to the wire's spelling.
-//! The request mirrors the wire (`prompt`, `model`, `reveParams`, `webhookUrl`,
-//! `webhookEvents`); keys the client does not know pass through untouched.
+//! The submit request: its wire shape as serde types (which also give its TypeScript type),
+//! checked before anything is sent and normalised to the wire's spelling. The provider's
+//! schema forbids unknown properties, so a name the types do not declare is refused, with the
+//! likely intended name (`aspectRatio` → `aspect_ratio`).
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tsify::Tsify;
 
-use super::json::{Map, Value};
-
+use super::decode::{self, allowed, quoted, Expectation};
 use super::error::ApiError;
+use super::option_names::{check_known, Noun};
+use super::serde_names::names;
 
-pub const MODEL: &str = "reve-create";
 pub const PROMPT_MAX_UTF16: usize = 2000;
-pub const ASPECT_RATIOS: [&str; 7] = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
-pub const WEBHOOK_EVENTS: [&str; 3] = ["progress", "completed", "failed"];
 /// 2^53 - 1: larger integers do not survive JSON in JavaScript.
-pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
-/// The `reveParams` keys the service documents; `null` in one of them means "not set".
-const REVE_PARAMS: [&str; 3] = ["aspect_ratio", "seed", "version"];
 
-fn describe(v: &Value) -> String {
-    match v {
-        Value::String(s) if s.chars().count() > 40 => {
-            cat!("a string of ", s.chars().count(), " characters")
-        }
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-        other => other.to_json(),
-    }
+/// One of the 7 aspect ratios Reve renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+pub enum AspectRatio {
+    #[serde(rename = "16:9")]
+    Landscape16x9,
+    #[serde(rename = "9:16")]
+    Portrait9x16,
+    #[serde(rename = "3:2")]
+    Landscape3x2,
+    #[serde(rename = "2:3")]
+    Portrait2x3,
+    #[serde(rename = "4:3")]
+    Landscape4x3,
+    #[serde(rename = "3:4")]
+    Portrait3x4,
+    #[serde(rename = "1:1")]
+    Square,
 }
 
-fn list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| cat!('"', s, '"')).collect();
-    super::text::join(&quoted, ", ")
+/// The model: always `"reve-create"` (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
+pub enum Model {
+    #[default]
+    #[serde(rename = "reve-create")]
+    ReveCreate,
+}
+
+/// Job events a webhook can receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookEvent {
+    Progress,
+    Completed,
+    Failed,
+}
+
+/// Reve's own parameters, sent as `reveParams`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ReveParams {
+    /// Output shape; the service's default when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub aspect_ratio: Option<AspectRatio>,
+    /// Reuse a seed to reproduce a result; a safe integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub seed: Option<i64>,
+    /// Model version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub version: Option<String>,
+}
+
+/// The body of `POST /v2/images/generate`, as the service documents it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateRequest {
+    /// What to draw: 1 to 2000 characters.
+    pub prompt: String,
+    /// Always "reve-create" (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub model: Option<Model>,
+    /// Reve's parameters: aspect ratio, seed, version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub reve_params: Option<ReveParams>,
+    /// Absolute http(s) URL the service POSTs job events to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub webhook_url: Option<String>,
+    /// The product page's spelling of `webhookUrl`; sent as `webhookUrl`.
+    #[serde(default, rename = "webhook_url", skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub webhook_url_alias: Option<String>,
+    /// Which events to send (a non-empty subset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub webhook_events: Option<Vec<WebhookEvent>>,
+}
+
+/// What each field of a request takes, for messages.
+pub fn expectation(field: &str) -> Option<Expectation> {
+    Some(match field {
+        "request" => ("an object like { prompt: \"...\" }".into(), None),
+        "prompt" => (format!("a string of 1 to {PROMPT_MAX_UTF16} characters"), None),
+        "model" => (
+            "\"reve-create\" (or left out)".into(),
+            Some(allowed(names::<Model>())),
+        ),
+        "reveParams" => (
+            "an object like { aspect_ratio: \"16:9\", seed: 1 }".into(),
+            None,
+        ),
+        "reveParams.aspect_ratio" => (
+            format!("one of {}", quoted(names::<AspectRatio>())),
+            Some(allowed(names::<AspectRatio>())),
+        ),
+        "reveParams.seed" => (
+            "a whole number from -(2^53-1) to 2^53-1".into(),
+            Some(json!({"type": "integer", "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER})),
+        ),
+        "reveParams.version" => ("a string".into(), None),
+        "webhookUrl" | "webhook_url" => ("an absolute http(s) URL".into(), None),
+        "webhookEvents" => (
+            format!("a non-empty array of {}", quoted(names::<WebhookEvent>())),
+            Some(allowed(names::<WebhookEvent>())),
+        ),
+        _ => return None,
+    })
+}
+
+/// Refuses names the request types do not declare: `top` are the request's own keys,
+/// `reve_params` those of its `reveParams` object, when it is one.
+pub fn check_names<'a>(
+    top: impl IntoIterator<Item = &'a str>,
+    reve_params: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ApiError> {
+    for name in top {
+        check_known(Noun::Field, "request", "", name, names::<GenerateRequest>())?;
+    }
+    for name in reve_params {
+        check_known(Noun::Field, "reveParams", "reveParams.", name, names::<ReveParams>())?;
+    }
+    Ok(())
 }
 
 /// An absolute `http:` or `https:` URL with a host.
 pub fn is_http_url(s: &str) -> bool {
-    let rest = if let Some(r) = s.strip_prefix("https://") {
-        r
-    } else if let Some(r) = s.strip_prefix("http://") {
-        r
-    } else {
+    let Some(rest) = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) else {
         return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Checks a caller's request and returns the body to send: `model` defaulted to
-/// `reve-create`, the product page's `webhook_url` renamed to `webhookUrl`.
-pub fn prepare_generate(request: &Value) -> Result<Value, ApiError> {
-    let Some(obj) = request.as_object() else {
-        return Err(ApiError::invalid(
-            "request",
-            cat!(
-                "the request must be an object like { prompt: \"...\" }, got ",
-                describe(request)
-            ),
-            None,
-        ));
-    };
-    let mut out = obj.clone();
-
-    match obj.get("prompt") {
-        Some(Value::String(p)) => {
-            let n = p.encode_utf16().count();
-            if n == 0 || n > PROMPT_MAX_UTF16 {
+impl GenerateRequest {
+    /// Checks what serde's types cannot say and returns the body to send: `model` defaulted
+    /// to `reve-create`, the product page's `webhook_url` sent as `webhookUrl`.
+    pub fn prepare(mut self) -> Result<GenerateRequest, ApiError> {
+        let n = self.prompt.encode_utf16().count();
+        if n == 0 || n > PROMPT_MAX_UTF16 {
+            return Err(ApiError::invalid(
+                "prompt",
+                format!("prompt must be 1 to {PROMPT_MAX_UTF16} characters long, got {n}"),
+                Some(json!({"minLength": 1, "maxLength": PROMPT_MAX_UTF16})),
+            ));
+        }
+        self.model.get_or_insert(Model::ReveCreate);
+        if let Some(seed) = self.reve_params.as_ref().and_then(|p| p.seed) {
+            if seed.unsigned_abs() > MAX_SAFE_INTEGER as u64 {
+                let (what, allowed) = expectation("reveParams.seed").unwrap_or_default();
                 return Err(ApiError::invalid(
-                    "prompt",
-                    cat!(
-                        "prompt must be 1 to ",
-                        PROMPT_MAX_UTF16,
-                        " characters long, got ",
-                        n
-                    ),
-                    Some(Value::object([
-                        ("minLength", Value::from(1u64)),
-                        ("maxLength", Value::from(PROMPT_MAX_UTF16 as u64)),
-                    ])),
+                    "reveParams.seed",
+                    format!("reveParams.seed must be {what}, got {seed}"),
+                    allowed,
                 ));
             }
         }
-        None | Some(Value::Null) => {
-            return Err(ApiError::invalid(
-                "prompt",
-                "prompt is required: a text of 1 to 2000 characters",
-                None,
-            ))
-        }
-        Some(v) => {
-            return Err(ApiError::invalid(
-                "prompt",
-                cat!("prompt must be a string, got ", describe(v)),
-                None,
-            ))
-        }
-    }
-
-    match obj.get("model") {
-        None | Some(Value::Null) => {
-            out.insert("model", Value::from(MODEL));
-        }
-        Some(Value::String(m)) if m == MODEL => {}
-        Some(v) => {
-            return Err(ApiError::invalid(
-                "model",
-                cat!(
-                    "model must be \"",
-                    MODEL,
-                    "\" (or left out), got ",
-                    describe(v)
-                ),
-                Some(Value::strings(&[MODEL])),
-            ))
-        }
-    }
-
-    match obj.get("reveParams") {
-        None | Some(Value::Null) => {
-            out.remove("reveParams");
-        }
-        Some(Value::Object(p)) => {
-            check_reve_params(p)?;
-            let mut set = p.clone();
-            set.retain(|k, v| !(v.is_null() && REVE_PARAMS.contains(&k)));
-            out.insert("reveParams", Value::Object(set));
-        }
-        Some(v) => {
-            return Err(ApiError::invalid(
-                "reveParams",
-                cat!(
-                    "reveParams must be an object like { aspect_ratio: \"16:9\", seed: 1 }, got ",
-                    describe(v)
-                ),
-                None,
-            ))
-        }
-    }
-
-    let camel = obj.get("webhookUrl").filter(|v| !v.is_null());
-    let snake = obj.get("webhook_url").filter(|v| !v.is_null());
-    out.remove("webhook_url");
-    let url = match (camel, snake) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(ApiError::invalid(
-                "webhookUrl",
-                "webhookUrl and webhook_url name the same field and differ: give one",
-                None,
-            ))
-        }
-        (Some(u), _) | (None, Some(u)) => Some(u),
-        (None, None) => None,
-    };
-    match url {
-        None => {
-            out.remove("webhookUrl");
-        }
-        Some(Value::String(u)) if is_http_url(u) => {
-            out.insert("webhookUrl", Value::from(u.as_str()));
-        }
-        Some(v) => {
-            return Err(ApiError::invalid(
-                "webhookUrl",
-                cat!(
-                    "webhookUrl must be an absolute http(s) URL, got ",
-                    describe(v)
-                ),
-                None,
-            ))
-        }
-    }
-
-    match obj.get("webhookEvents") {
-        None | Some(Value::Null) => {
-            out.remove("webhookEvents");
-        }
-        Some(Value::Array(events)) if !events.is_empty() => {
-            for e in events {
-                if !e.as_str().is_some_and(|s| WEBHOOK_EVENTS.contains(&s)) {
-                    return Err(ApiError::invalid(
-                        "webhookEvents",
-                        cat!(
-                            "webhookEvents may hold only ",
-                            list(&WEBHOOK_EVENTS),
-                            ", got ",
-                            describe(e)
-                        ),
-                        Some(Value::strings(&WEBHOOK_EVENTS)),
-                    ));
-                }
+        let alias = self.webhook_url_alias.take();
+        self.webhook_url = match (self.webhook_url.take(), alias) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(ApiError::invalid(
+                    "webhookUrl",
+                    "webhookUrl and webhook_url name the same field and differ: give one",
+                    None,
+                ))
             }
-        }
-        Some(v) => {
+            (Some(u), _) | (None, Some(u)) if is_http_url(&u) => Some(u),
+            (Some(u), _) | (None, Some(u)) => {
+                return Err(ApiError::invalid(
+                    "webhookUrl",
+                    format!("webhookUrl must be an absolute http(s) URL, got \"{u}\""),
+                    None,
+                ))
+            }
+            (None, None) => None,
+        };
+        if self.webhook_events.as_ref().is_some_and(Vec::is_empty) {
+            let (what, allowed) = expectation("webhookEvents").unwrap_or_default();
             return Err(ApiError::invalid(
                 "webhookEvents",
-                cat!(
-                    "webhookEvents must be a non-empty array of ",
-                    list(&WEBHOOK_EVENTS),
-                    ", got ",
-                    describe(v)
-                ),
-                Some(Value::strings(&WEBHOOK_EVENTS)),
-            ))
+                format!("webhookEvents must be {what}, got an empty array"),
+                allowed,
+            ));
         }
+        Ok(self)
     }
-    Ok(Value::Object(out))
 }
 
-fn check_reve_params(p: &Map) -> Result<(), ApiError> {
-    if let Some(v) = p.get("aspect_ratio").filter(|v| !v.is_null()) {
-        if !v.as_str().is_some_and(|s| ASPECT_RATIOS.contains(&s)) {
-            return Err(ApiError::invalid(
-                "reveParams.aspect_ratio",
-                cat!(
-                    "reveParams.aspect_ratio must be one of ",
-                    list(&ASPECT_RATIOS),
-                    ", got ",
-                    describe(v)
-                ),
-                Some(Value::strings(&ASPECT_RATIOS)),
-            ));
-        }
+/// Reads a request (a JS value through serde-wasm-bindgen, or JSON natively), refusing
+/// unknown names first, and returns the body to send.
+pub fn read<'de, D>(de: D) -> Result<GenerateRequest, ApiError>
+where
+    D: serde::Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    decode::decode::<GenerateRequest, D>(de, "request", expectation)?.prepare()
+}
+
+/// The keys of a JSON request and of its `reveParams`, for [`check_names`] natively (the
+/// wasm layer reads them off the JS object).
+pub fn json_keys(v: &Value) -> (Vec<&str>, Vec<&str>) {
+    fn keys(v: Option<&Value>) -> Vec<&str> {
+        v.and_then(Value::as_object)
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default()
     }
-    if let Some(v) = p.get("seed").filter(|v| !v.is_null()) {
-        let ok = v
-            .as_number()
-            .and_then(|n| n.as_i64())
-            .is_some_and(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER);
-        if !ok {
-            return Err(ApiError::invalid(
-                "reveParams.seed",
-                cat!(
-                    "reveParams.seed must be a whole number from -(2^53-1) to 2^53-1, got ",
-                    describe(v)
-                ),
-                Some(Value::object([
-                    ("type", Value::from("integer")),
-                    ("minimum", Value::from(-(MAX_SAFE_INTEGER as i64))),
-                    ("maximum", Value::from(MAX_SAFE_INTEGER)),
-                ])),
-            ));
-        }
-    }
-    if let Some(v) = p.get("version").filter(|v| !v.is_null()) {
-        if !v.is_string() {
-            return Err(ApiError::invalid(
-                "reveParams.version",
-                cat!("reveParams.version must be a string, got ", describe(v)),
-                None,
-            ));
-        }
-    }
-    Ok(())
+    (keys(Some(v)), keys(v.get("reveParams")))
+}
+
+/// Checks names, then reads: the whole of a JSON request's checks, natively.
+pub fn read_json(v: &Value) -> Result<GenerateRequest, ApiError> {
+    let (top, params) = json_keys(v);
+    check_names(top, params)?;
+    read(v)
 }
 
 /// An `Idempotency-Key` the service accepts: 1 to 255 visible ASCII characters.
@@ -263,11 +243,7 @@ pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
     {
         return Err(ApiError::invalid(
             "idempotencyKey",
-            cat!(
-                "idempotencyKey must be 1 to ",
-                IDEMPOTENCY_KEY_MAX,
-                " visible ASCII characters"
-            ),
+            format!("idempotencyKey must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"),
             None,
         ));
     }
@@ -277,142 +253,105 @@ pub fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::tests::j;
     use proptest::prelude::*;
-    use serde_json::json;
 
-    fn field_of(v: serde_json::Value) -> String {
-        prepare_generate(&j(v))
-            .unwrap_err()
-            .field()
-            .unwrap()
-            .to_string()
+    fn field_of(v: Value) -> String {
+        read_json(&v).unwrap_err().field().unwrap().to_string()
+    }
+
+    fn body(v: Value) -> Value {
+        serde_json::to_value(read_json(&v).unwrap()).unwrap()
     }
 
     #[test]
-    fn defaults_the_model_and_keeps_unknown_keys() {
-        let out = prepare_generate(&j(
-            json!({"prompt": "car", "reveParams": {"seed": 1, "future": true}, "extra": 2}),
-        ))
-        .unwrap();
+    fn defaults_the_model() {
         assert_eq!(
-            out,
-            j(
-                json!({"prompt": "car", "model": "reve-create", "reveParams": {"seed": 1, "future": true}, "extra": 2})
-            )
+            body(json!({"prompt": "car", "reveParams": {"seed": 1}})),
+            json!({"prompt": "car", "model": "reve-create", "reveParams": {"seed": 1}})
         );
     }
 
     #[test]
+    fn unknown_names_are_refused_with_the_likely_intended_one() {
+        let e = read_json(&json!({"prompt": "x", "reveParams": {"aspectRatio": "16:9"}})).unwrap_err();
+        assert_eq!(e.field(), Some("reveParams.aspectRatio"));
+        assert!(e.message.contains("did you mean \"aspect_ratio\""), "{}", e.message);
+        assert!(e.message.contains("reveParams takes aspect_ratio, seed, version"), "{}", e.message);
+        assert_eq!(field_of(json!({"prompt": "x", "negativePrompt": "blur"})), "negativePrompt");
+        let e = read_json(&json!({"prompt": "x", "webhookURL": "https://a/b"})).unwrap_err();
+        assert!(e.message.contains("did you mean \"webhookUrl\""), "{}", e.message);
+    }
+
+    #[test]
     fn renames_webhook_url() {
-        let out = prepare_generate(&j(
-            json!({"prompt": "x", "webhook_url": "https://a.example/h"}),
-        ))
-        .unwrap();
-        assert_eq!(out["webhookUrl"].as_str(), Some("https://a.example/h"));
+        let out = body(json!({"prompt": "x", "webhook_url": "https://a.example/h"}));
+        assert_eq!(out["webhookUrl"], "https://a.example/h");
         assert!(out.get("webhook_url").is_none());
         assert_eq!(
-            field_of(
-                json!({"prompt": "x", "webhook_url": "https://a/1", "webhookUrl": "https://a/2"})
-            ),
+            field_of(json!({"prompt": "x", "webhook_url": "https://a/1", "webhookUrl": "https://a/2"})),
             "webhookUrl"
         );
     }
 
     #[test]
     fn names_the_bad_field_and_what_is_allowed() {
-        let e = prepare_generate(&j(
-            json!({"prompt": "x", "reveParams": {"aspect_ratio": "21:9"}}),
-        ))
-        .unwrap_err();
+        let e = read_json(&json!({"prompt": "x", "reveParams": {"aspect_ratio": "21:9"}})).unwrap_err();
         assert_eq!(e.field(), Some("reveParams.aspect_ratio"));
-        assert!(
-            e.message
-                .contains("\"16:9\", \"9:16\", \"3:2\", \"2:3\", \"4:3\", \"3:4\", \"1:1\""),
-            "{}",
-            e.message
+        assert_eq!(
+            e.message,
+            "reveParams.aspect_ratio must be one of \"16:9\", \"9:16\", \"3:2\", \"2:3\", \"4:3\", \"3:4\", \"1:1\", got \"21:9\""
         );
-        assert!(e.message.contains("21:9"));
-        assert_eq!(e.details.unwrap()["allowed"], j(json!(ASPECT_RATIOS)));
+        assert_eq!(
+            e.details.unwrap()["allowed"],
+            json!(["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"])
+        );
         for (v, f) in [
             (json!({}), "prompt"),
             (json!({"prompt": ""}), "prompt"),
             (json!({"prompt": 5}), "prompt"),
+            (json!({"prompt": null}), "prompt"),
             (json!({"prompt": "x".repeat(2001)}), "prompt"),
             (json!({"prompt": "x", "model": "flux"}), "model"),
             (json!({"prompt": "x", "reveParams": 3}), "reveParams"),
-            (
-                json!({"prompt": "x", "reveParams": {"seed": 1.5}}),
-                "reveParams.seed",
-            ),
-            (
-                json!({"prompt": "x", "reveParams": {"seed": "1"}}),
-                "reveParams.seed",
-            ),
-            (
-                json!({"prompt": "x", "reveParams": {"seed": 9007199254740992u64}}),
-                "reveParams.seed",
-            ),
-            (
-                json!({"prompt": "x", "reveParams": {"version": 2}}),
-                "reveParams.version",
-            ),
-            (
-                json!({"prompt": "x", "webhookUrl": "ftp://a/b"}),
-                "webhookUrl",
-            ),
-            (
-                json!({"prompt": "x", "webhookUrl": "/relative"}),
-                "webhookUrl",
-            ),
+            (json!({"prompt": "x", "reveParams": {"seed": 1.5}}), "reveParams.seed"),
+            (json!({"prompt": "x", "reveParams": {"seed": "1"}}), "reveParams.seed"),
+            (json!({"prompt": "x", "reveParams": {"seed": 9007199254740992u64}}), "reveParams.seed"),
+            (json!({"prompt": "x", "reveParams": {"version": 2}}), "reveParams.version"),
+            (json!({"prompt": "x", "webhookUrl": "ftp://a/b"}), "webhookUrl"),
+            (json!({"prompt": "x", "webhookUrl": "/relative"}), "webhookUrl"),
             (json!({"prompt": "x", "webhookEvents": []}), "webhookEvents"),
-            (
-                json!({"prompt": "x", "webhookEvents": ["done"]}),
-                "webhookEvents",
-            ),
-            (
-                json!({"prompt": "x", "webhookEvents": "completed"}),
-                "webhookEvents",
-            ),
-            (json!([1, 2]), "request"),
+            (json!({"prompt": "x", "webhookEvents": ["done"]}), "webhookEvents"),
+            (json!({"prompt": "x", "webhookEvents": "completed"}), "webhookEvents"),
+            (json!("a prompt"), "request"),
         ] {
             assert_eq!(field_of(v.clone()), f, "{v}");
         }
     }
 
     #[test]
-    fn null_means_not_set_for_known_optional_fields() {
-        let out = prepare_generate(&j(json!({
-            "prompt": "x", "model": null, "webhookUrl": null, "webhookEvents": null,
-            "reveParams": {"seed": null, "aspect_ratio": "1:1", "version": null, "future": null}
-        })))
-        .unwrap();
+    fn null_means_not_set_for_optional_fields() {
         assert_eq!(
-            out,
-            j(
-                json!({"prompt": "x", "model": "reve-create", "reveParams": {"aspect_ratio": "1:1", "future": null}})
-            )
+            body(json!({
+                "prompt": "x", "model": null, "webhookUrl": null, "webhookEvents": null,
+                "reveParams": {"seed": null, "aspect_ratio": "1:1", "version": null}
+            })),
+            json!({"prompt": "x", "model": "reve-create", "reveParams": {"aspect_ratio": "1:1"}})
         );
     }
 
     #[test]
     fn seeds_at_the_safe_integer_edges() {
-        for seed in [
-            json!(0),
-            json!(-1),
-            json!(9007199254740991u64),
-            json!(-9007199254740991i64),
-            json!(3.0),
-        ] {
-            prepare_generate(&j(json!({"prompt": "x", "reveParams": {"seed": seed}}))).unwrap();
+        for seed in [json!(0), json!(-1), json!(9007199254740991u64), json!(-9007199254740991i64)] {
+            read_json(&json!({"prompt": "x", "reveParams": {"seed": seed}})).unwrap();
         }
+        assert_eq!(field_of(json!({"prompt": "x", "reveParams": {"seed": -9007199254740992i64}})), "reveParams.seed");
     }
 
     #[test]
     fn prompt_length_counts_utf16_units_like_javascript() {
-        prepare_generate(&j(json!({"prompt": "字".repeat(2000)}))).unwrap();
+        read_json(&json!({"prompt": "字".repeat(2000)})).unwrap();
         assert_eq!(field_of(json!({"prompt": "😀".repeat(1001)})), "prompt");
-        prepare_generate(&j(json!({"prompt": "😀".repeat(1000)}))).unwrap();
+        read_json(&json!({"prompt": "😀".repeat(1000)})).unwrap();
     }
 
     #[test]
@@ -428,21 +367,21 @@ mod tests {
         #[test]
         fn any_valid_request_passes_and_keeps_its_fields(
             prompt in "[^\u{0}]{1,200}",
-            ratio in proptest::sample::select(ASPECT_RATIOS.to_vec()),
+            ratio in proptest::sample::select(names::<AspectRatio>().to_vec()),
             seed in -9_007_199_254_740_991i64..=9_007_199_254_740_991i64,
         ) {
-            let out = prepare_generate(&j(json!({"prompt": prompt, "reveParams": {"aspect_ratio": ratio, "seed": seed}}))).unwrap();
-            prop_assert_eq!(&out["prompt"], &j(json!(prompt)));
-            prop_assert_eq!(&out["reveParams"]["seed"], &j(json!(seed)));
-            prop_assert_eq!(&out["model"], &j(json!(MODEL)));
+            let out = body(json!({"prompt": prompt, "reveParams": {"aspect_ratio": ratio, "seed": seed}}));
+            prop_assert_eq!(&out["prompt"], &json!(prompt));
+            prop_assert_eq!(&out["reveParams"]["seed"], &json!(seed));
+            prop_assert_eq!(&out["model"], &json!("reve-create"));
         }
 
         #[test]
         fn any_json_never_panics(s in ".{0,64}") {
-            if let Ok(v) = crate::core::json::parse(&s) {
-                let _ = prepare_generate(&v);
+            if let Ok(v) = serde_json::from_str::<Value>(&s) {
+                let _ = read_json(&v);
             }
-            let _ = prepare_generate(&j(json!({"prompt": s, "reveParams": {"aspect_ratio": s, "seed": s}})));
+            let _ = read_json(&json!({"prompt": s, "reveParams": {"aspect_ratio": s, "seed": s}}));
         }
     }
 }

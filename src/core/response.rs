@@ -1,18 +1,28 @@
 //! Turning an HTTP answer into a result or a typed error: the status decides the code, the
-//! body adds the service's message and details, the headers the request id and retry hint.
+//! body (parsed by the host) adds the service's message and details, the headers the request
+//! id and the retry hint.
 
-use alloc::string::ToString;
-
-use super::json::{self, Value};
+use serde_json::Value;
 
 use super::error::{ApiError, ErrorCode};
 use super::retry_after;
+
+/// An answer's body as the client saw it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Body<'a> {
+    /// JSON, parsed by the host.
+    Json(&'a Value),
+    /// Text that is not JSON (an HTML error page, truncated JSON).
+    Text,
+    /// Nothing, or white space.
+    Empty,
+}
 
 /// The parts of an answer the client reads.
 #[derive(Debug, Clone, Copy)]
 pub struct Answer<'a> {
     pub status: u16,
-    pub body: &'a str,
+    pub body: Body<'a>,
     pub content_type: Option<&'a str>,
     pub request_id: Option<&'a str>,
     pub retry_after: Option<&'a str>,
@@ -60,51 +70,46 @@ pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// `Ok(())` for a 2xx answer (the caller parses the body); otherwise the typed error.
-pub fn check(answer: &Answer) -> Result<(), ApiError> {
-    if is_success(answer.status) {
-        return Ok(());
+/// What a successful answer's body must be: a JSON object. Otherwise the typed error.
+pub fn check_success(a: &Answer) -> Result<(), ApiError> {
+    match a.body {
+        Body::Json(Value::Object(_)) => Ok(()),
+        _ => Err(malformed(a)),
     }
-    Err(error_for(answer))
 }
 
 /// The typed error for a non-2xx answer.
+#[cold]
 pub fn error_for(a: &Answer) -> ApiError {
     let mut e = ApiError::new(code_for(a.status), "");
     e.status = Some(a.status);
     e.retryable = is_retryable(a.status);
     e.request_id = a.request_id.map(str::to_string);
     if a.status == 429 || a.status == 503 {
-        e.retry_after_ms = a
-            .retry_after
-            .and_then(|h| retry_after::parse_ms(h, a.now_ms));
+        e.retry_after_ms = a.retry_after.and_then(|h| retry_after::parse_ms(h, a.now_ms));
     }
-    let body: Option<Value> = json::parse(a.body).ok();
-    let service_message = body
-        .as_ref()
-        .and_then(|b| b.get("error"))
-        .and_then(Value::as_str);
-    e.message = match service_message {
-        Some(m) if !m.is_empty() => cat!(summary(a.status), " (HTTP ", a.status, "): ", m),
-        _ if body.is_none() && !a.body.trim().is_empty() => cat!(
-            summary(a.status),
-            " (HTTP ",
-            a.status,
-            ", ",
-            a.content_type
-                .and_then(|c| c.split(';').next())
-                .unwrap_or("non-JSON"),
-            " body)"
-        ),
-        _ => cat!(summary(a.status), " (HTTP ", a.status, ")"),
+    let summary = summary(a.status);
+    let status = a.status;
+    let json = match a.body {
+        Body::Json(v) => Some(v),
+        _ => None,
     };
-    if let Some(Value::Object(mut b)) = body {
+    e.message = match json.and_then(|b| b.get("error")).and_then(Value::as_str) {
+        Some(m) if !m.is_empty() => format!("{summary} (HTTP {status}): {m}"),
+        _ if a.body == Body::Text => {
+            let kind = a.content_type.and_then(|c| c.split(';').next()).unwrap_or("non-JSON");
+            format!("{summary} (HTTP {status}, {kind} body)")
+        }
+        _ => format!("{summary} (HTTP {status})"),
+    };
+    if let Some(Value::Object(b)) = json {
+        let mut b = b.clone();
         b.remove("error");
         if !b.is_empty() {
             e.details = Some(match b.remove("details") {
                 Some(d) if b.is_empty() => d,
                 Some(d) => {
-                    b.insert("details", d);
+                    b.insert("details".into(), d);
                     Value::Object(b)
                 }
                 None => Value::Object(b),
@@ -112,22 +117,24 @@ pub fn error_for(a: &Answer) -> ApiError {
         }
     }
     if let Some(ms) = e.retry_after_ms {
-        e.message
-            .push_str(&cat!("; retry after ", ms.div_ceil(1000), " s"));
+        e.message.push_str(&format!("; retry after {} s", ms.div_ceil(1000)));
     }
     e
 }
 
-/// A 2xx answer whose body is not the JSON the API documents.
+/// A 2xx answer whose body is not the JSON object the API documents.
+#[cold]
 pub fn malformed(a: &Answer) -> ApiError {
+    let what = match a.body {
+        Body::Json(_) => "JSON that is not an object",
+        _ => "a body that is not valid JSON",
+    };
     let mut e = ApiError::new(
         ErrorCode::Server,
-        cat!(
-            "the service answered HTTP ",
+        format!(
+            "the service answered HTTP {} with {what} ({})",
             a.status,
-            " with a body that is not valid JSON (",
-            a.content_type.unwrap_or("no content type"),
-            ")"
+            a.content_type.unwrap_or("no content type")
         ),
     );
     e.status = Some(a.status);
@@ -138,10 +145,9 @@ pub fn malformed(a: &Answer) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::tests::j;
     use serde_json::json;
 
-    fn answer(status: u16, body: &str) -> Answer<'_> {
+    fn answer(status: u16, body: Body<'_>) -> Answer<'_> {
         Answer {
             status,
             body,
@@ -154,6 +160,7 @@ mod tests {
 
     #[test]
     fn maps_every_documented_status() {
+        let boom = json!({"error": "boom"});
         for (status, code, retryable) in [
             (400, ErrorCode::InvalidRequest, false),
             (401, ErrorCode::Authentication, false),
@@ -169,38 +176,29 @@ mod tests {
             (502, ErrorCode::Server, true),
             (503, ErrorCode::Server, true),
         ] {
-            let e = check(&answer(status, r#"{"error":"boom"}"#)).unwrap_err();
-            assert_eq!(
-                (e.code, e.retryable, e.status),
-                (code, retryable, Some(status)),
-                "{status}"
-            );
+            let e = error_for(&answer(status, Body::Json(&boom)));
+            assert_eq!((e.code, e.retryable, e.status), (code, retryable, Some(status)), "{status}");
             assert!(e.message.contains("boom"));
             assert_eq!(e.request_id.as_deref(), Some("req_1"));
         }
-        assert!(check(&answer(202, "{}")).is_ok());
+        let ok = json!({});
+        assert!(check_success(&answer(202, Body::Json(&ok))).is_ok());
     }
 
     #[test]
     fn keeps_validation_details_and_credit_counts() {
-        let e = error_for(&answer(
-            400,
-            r#"{"error":"Validation failed","details":{"prompt":["Required"]}}"#,
-        ));
-        assert_eq!(e.details, Some(j(json!({"prompt": ["Required"]}))));
-        let e = error_for(&answer(
-            402,
-            r#"{"error":"Insufficient credits","creditsRequired":4,"creditsAvailable":1}"#,
-        ));
-        assert_eq!(
-            e.details,
-            Some(j(json!({"creditsRequired": 4, "creditsAvailable": 1})))
-        );
+        let b = json!({"error":"Validation failed","details":{"prompt":["Required"]}});
+        let e = error_for(&answer(400, Body::Json(&b)));
+        assert_eq!(e.details, Some(json!({"prompt": ["Required"]})));
+        let b = json!({"error":"Insufficient credits","creditsRequired":4,"creditsAvailable":1});
+        let e = error_for(&answer(402, Body::Json(&b)));
+        assert_eq!(e.details, Some(json!({"creditsRequired": 4, "creditsAvailable": 1})));
     }
 
     #[test]
     fn reads_retry_after() {
-        let mut a = answer(429, r#"{"error":"slow down"}"#);
+        let b = json!({"error":"slow down"});
+        let mut a = answer(429, Body::Json(&b));
         a.retry_after = Some("3");
         let e = error_for(&a);
         assert_eq!(e.retry_after_ms, Some(3000));
@@ -209,15 +207,17 @@ mod tests {
 
     #[test]
     fn html_pages_and_empty_bodies_still_make_typed_errors() {
-        let mut a = answer(502, "<html><body>Bad Gateway</body></html>");
+        let mut a = answer(502, Body::Text);
         a.content_type = Some("text/html; charset=utf-8");
         let e = error_for(&a);
         assert_eq!(e.code, ErrorCode::Server);
         assert!(e.message.contains("text/html"), "{}", e.message);
-        assert!(!e.message.contains("<html>"));
-        let e = error_for(&answer(503, ""));
+        let e = error_for(&answer(503, Body::Empty));
         assert!(e.retryable && e.details.is_none());
-        let m = malformed(&answer(200, "{\"jobId"));
+        let m = check_success(&answer(200, Body::Text)).unwrap_err();
         assert_eq!((m.code, m.status), (ErrorCode::Server, Some(200)));
+        assert!(m.message.contains("not valid JSON"));
+        let list = json!([1]);
+        assert!(check_success(&answer(200, Body::Json(&list))).is_err());
     }
 }

@@ -53,7 +53,40 @@ impl RetryPolicy {
             .base_ms
             .saturating_mul(1u64 << retries_done.min(20))
             .min(self.cap_ms);
-        Some((super::float::clamp(random, 0.0, 1.0) * ceiling as f64) as u64)
+        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        Some((random * ceiling as f64) as u64)
+    }
+}
+
+/// Whether a request may be sent again without a second effect: a GET always; a POST only
+/// with an `Idempotency-Key`, so a lost answer never creates (and bills) a second job.
+pub fn replay_safe(method: &str, has_idempotency_key: bool) -> bool {
+    method == "GET" || has_idempotency_key
+}
+
+/// The retries of one request: counts them and asks the policy after each failure.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempts {
+    policy: RetryPolicy,
+    replay_safe: bool,
+    retries: u32,
+}
+
+impl Attempts {
+    pub fn new(policy: RetryPolicy, method: &str, has_idempotency_key: bool) -> Attempts {
+        Attempts {
+            policy,
+            replay_safe: replay_safe(method, has_idempotency_key),
+            retries: 0,
+        }
+    }
+
+    /// After a failed attempt: how long to wait before the next one, or `None` to give up
+    /// with `error`. `random` is uniform in [0, 1), for the jitter.
+    pub fn after_failure(&mut self, error: &ApiError, random: f64) -> Option<u64> {
+        let delay = self.policy.delay_ms(self.retries, error, self.replay_safe, random)?;
+        self.retries += 1;
+        Some(delay)
     }
 }
 
@@ -99,6 +132,20 @@ mod tests {
         assert_eq!(p.delay_ms(0, &e, true, 0.0), Some(3000));
         e.retry_after_ms = Some(3_600_000);
         assert_eq!(p.delay_ms(0, &e, true, 0.0), Some(60_000));
+    }
+
+    #[test]
+    fn attempts_count_retries_and_only_replay_safe_requests_retry() {
+        let mut get = Attempts::new(RetryPolicy::default(), "GET", false);
+        let e = err(ErrorCode::Server);
+        assert!(get.after_failure(&e, 0.5).is_some());
+        assert!(get.after_failure(&e, 0.5).is_some());
+        assert!(get.after_failure(&e, 0.5).is_none(), "two retries by default");
+        let mut post = Attempts::new(RetryPolicy::default(), "POST", false);
+        assert!(post.after_failure(&e, 0.5).is_none());
+        let mut keyed = Attempts::new(RetryPolicy::default(), "POST", true);
+        assert!(keyed.after_failure(&e, 0.5).is_some());
+        assert_eq!(keyed.after_failure(&e, f64::NAN), Some(0));
     }
 
     proptest! {

@@ -2,13 +2,10 @@
 //! it came, it says whether to tell the caller, and whether to poll again (and when), to
 //! resolve, or to fail. No clock and no timers of its own: the caller feeds it both.
 
-use alloc::string::String;
-use alloc::vec::Vec;
-
 use super::error::{ApiError, ErrorCode};
-use super::job::{Snapshot, Status};
+use super::job::{Job, JobAccepted, JobStatus, Status};
 use super::poll_schedule::{self, Bounds, DurationEstimate, Observation};
-use super::text::show_number;
+use super::routes;
 
 /// Observations kept for the schedule: the first (when the wait began) and the latest ones.
 const HISTORY: usize = 32;
@@ -59,9 +56,39 @@ impl Wait {
         }
     }
 
+    /// The wait that follows a submission (`run`): its job, the path to poll, and the
+    /// schedule started from the accepted status. An answer without a usable job id is a
+    /// server error (naming what came).
+    pub fn after_submission(
+        accepted: &JobAccepted,
+        timeout_ms: f64,
+    ) -> Result<(Wait, String), ApiError> {
+        let id = accepted.job_id.as_deref().unwrap_or("");
+        let path = routes::job_path(id).map_err(|_| {
+            ApiError::new(
+                ErrorCode::Server,
+                format!("the service accepted the job but sent an invalid jobId \"{id}\""),
+            )
+            .with_job_id(id)
+        })?;
+        let status = Status::parse(accepted.status.as_deref().unwrap_or(""));
+        Ok((Wait::new(id, timeout_ms, Some(&status)), path))
+    }
+
+    /// How long the wait may take, in ms.
+    pub fn timeout_ms(&self) -> f64 {
+        self.timeout_ms
+    }
+
     /// The job waited for.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// How long a completed job took, to learn from: the service's own timestamps (one
+    /// clock), else how long this wait took.
+    pub fn took_ms(job: &Job, waited_ms: f64) -> f64 {
+        job.duration_ms().unwrap_or(waited_ms)
     }
 
     /// The delay before the first poll: none for a job we know nothing of, a schedule's worth
@@ -76,12 +103,14 @@ impl Wait {
     /// Reads one answer, seen `now_ms` after the wait began.
     pub fn observe(
         &mut self,
-        snap: &Snapshot,
+        job: &Job,
         now_ms: f64,
         estimate: &DurationEstimate,
         bounds: Bounds,
     ) -> Verdict {
-        let state = (snap.status.clone(), snap.progress);
+        let status = job.status();
+        let progress = job.progress();
+        let state = (status.clone(), progress);
         let changed = self.last.as_ref() != Some(&state);
         self.last = Some(state);
         let id = &self.id;
@@ -90,30 +119,30 @@ impl Wait {
             e.retryable = false;
             Next::Fail(e)
         };
-        let next = match &snap.status {
-            Status::Completed if snap.expired => ended(
+        let next = match &status {
+            Status::Known(JobStatus::Completed) if job.expired == Some(true) => ended(
                 ErrorCode::NotFound,
-                cat!("job ", id, " completed, but its outputs have expired"),
+                format!("job {id} completed, but its outputs have expired"),
             ),
-            Status::Completed => Next::Completed,
-            Status::Failed => ended(
+            Status::Known(JobStatus::Completed) => Next::Completed,
+            Status::Known(JobStatus::Failed) => ended(
                 ErrorCode::JobFailed,
-                cat!(
-                    "job ",
-                    id,
-                    " failed: ",
-                    snap.error.as_deref().unwrap_or("no reason given")
+                format!(
+                    "job {id} failed: {}",
+                    job.error.as_deref().unwrap_or("no reason given")
                 ),
             ),
-            Status::Cancelled => ended(ErrorCode::JobCancelled, cat!("job ", id, " was cancelled")),
+            Status::Known(JobStatus::Cancelled) => {
+                ended(ErrorCode::JobCancelled, format!("job {id} was cancelled"))
+            }
             _ => {
                 if self.seen.len() >= HISTORY {
                     self.seen.remove(1.min(self.seen.len() - 1));
                 }
                 self.seen.push(Observation {
                     at_ms: now_ms,
-                    processing: snap.status.is_past_queue(),
-                    progress: snap.progress,
+                    processing: status.is_past_queue(),
+                    progress,
                 });
                 let remaining = self.timeout_ms - now_ms;
                 if remaining <= 0.0 {
@@ -131,13 +160,7 @@ impl Wait {
     pub fn timed_out(&self) -> ApiError {
         let mut e = ApiError::new(
             ErrorCode::Timeout,
-            cat!(
-                "job ",
-                self.id,
-                " did not finish within ",
-                show_number(self.timeout_ms),
-                " ms"
-            ),
+            format!("job {} did not finish within {} ms", self.id, self.timeout_ms),
         );
         e.retryable = true;
         e.with_job_id(&self.id)
@@ -148,15 +171,17 @@ impl Wait {
 mod tests {
     use super::*;
 
-    fn snap(status: Status, progress: Option<u8>) -> Snapshot {
-        Snapshot {
+    fn snap(status: &str, progress: Option<u8>) -> Job {
+        Job {
             id: Some("j1".into()),
-            status,
-            progress,
-            error: None,
-            expired: false,
+            status: Some(status.into()),
+            progress: progress.map(f64::from),
+            ..Job::default()
         }
     }
+
+    const QUEUED: &str = "QUEUED";
+    const PROCESSING: &str = "PROCESSING";
 
     const EST: DurationEstimate = DurationEstimate::REVE;
 
@@ -172,10 +197,10 @@ mod tests {
 
     #[test]
     fn a_job_just_submitted_waits_a_schedule_first_within_the_timeout() {
-        let w = Wait::new("j1", 60_000.0, Some(&Status::Queued));
+        let w = Wait::new("j1", 60_000.0, Some(&Status::Known(JobStatus::Queued)));
         let d = w.first_delay_ms(&EST, bounds());
         assert!(d >= bounds().floor_ms && d <= bounds().ceiling_ms, "{d}");
-        let short = Wait::new("j1", 5.0, Some(&Status::Queued));
+        let short = Wait::new("j1", 5.0, Some(&Status::Known(JobStatus::Queued)));
         assert_eq!(short.first_delay_ms(&EST, bounds()), 5.0);
     }
 
@@ -187,25 +212,25 @@ mod tests {
         };
         assert_eq!(
             delay(Status::Other("WARMING".into())),
-            delay(Status::Processing)
+            delay(Status::Known(JobStatus::Processing))
         );
-        assert_ne!(delay(Status::Queued), delay(Status::Processing));
+        assert_ne!(delay(Status::Known(JobStatus::Queued)), delay(Status::Known(JobStatus::Processing)));
     }
 
     #[test]
     fn running_jobs_are_polled_again_and_changes_reported_once() {
         let mut w = Wait::new("j1", 60_000.0, None);
-        let v = w.observe(&snap(Status::Queued, None), 0.0, &EST, bounds());
+        let v = w.observe(&snap(QUEUED, None), 0.0, &EST, bounds());
         assert!(v.changed);
         assert!(matches!(v.next, Next::Poll(d) if d > 0.0));
-        let v = w.observe(&snap(Status::Queued, None), 1_000.0, &EST, bounds());
+        let v = w.observe(&snap(QUEUED, None), 1_000.0, &EST, bounds());
         assert!(!v.changed);
-        let v = w.observe(&snap(Status::Processing, Some(40)), 2_000.0, &EST, bounds());
+        let v = w.observe(&snap(PROCESSING, Some(40)), 2_000.0, &EST, bounds());
         assert!(v.changed);
-        let v = w.observe(&snap(Status::Processing, Some(40)), 3_000.0, &EST, bounds());
+        let v = w.observe(&snap(PROCESSING, Some(40)), 3_000.0, &EST, bounds());
         assert!(!v.changed);
         let v = w.observe(
-            &snap(Status::Other("WARMING".into()), None),
+            &snap("WARMING", None),
             3_500.0,
             &EST,
             bounds(),
@@ -220,7 +245,7 @@ mod tests {
     #[test]
     fn the_poll_delay_never_passes_the_timeout() {
         let mut w = Wait::new("j1", 1_000.0, None);
-        let v = w.observe(&snap(Status::Queued, None), 900.0, &EST, bounds());
+        let v = w.observe(&snap(QUEUED, None), 900.0, &EST, bounds());
         assert_eq!(v.next, Next::Poll(100.0));
     }
 
@@ -228,7 +253,7 @@ mod tests {
     fn out_of_time_is_a_retryable_timeout_with_the_job_id() {
         let mut w = Wait::new("j1", 1_000.0, None);
         let Next::Fail(e) = w
-            .observe(&snap(Status::Processing, Some(10)), 1_000.0, &EST, bounds())
+            .observe(&snap(PROCESSING, Some(10)), 1_000.0, &EST, bounds())
             .next
         else {
             panic!("expected a failure");
@@ -243,12 +268,12 @@ mod tests {
     fn final_statuses_end_the_wait() {
         let mut w = Wait::new("j1", 60_000.0, None);
         assert_eq!(
-            w.observe(&snap(Status::Completed, Some(100)), 10.0, &EST, bounds())
+            w.observe(&snap("COMPLETED", Some(100)), 10.0, &EST, bounds())
                 .next,
             Next::Completed
         );
 
-        let mut failed = snap(Status::Failed, None);
+        let mut failed = snap("FAILED", None);
         failed.error = Some("content policy".into());
         let Next::Fail(e) = w.observe(&failed, 20.0, &EST, bounds()).next else {
             panic!()
@@ -258,7 +283,7 @@ mod tests {
         assert_eq!(e.job_id.as_deref(), Some("j1"));
 
         let Next::Fail(e) = w
-            .observe(&snap(Status::Failed, None), 20.0, &EST, bounds())
+            .observe(&snap("FAILED", None), 20.0, &EST, bounds())
             .next
         else {
             panic!()
@@ -266,7 +291,7 @@ mod tests {
         assert_eq!(e.message, "job j1 failed: no reason given");
 
         let Next::Fail(e) = w
-            .observe(&snap(Status::Cancelled, None), 30.0, &EST, bounds())
+            .observe(&snap("CANCELLED", None), 30.0, &EST, bounds())
             .next
         else {
             panic!()
@@ -276,8 +301,8 @@ mod tests {
             (ErrorCode::JobCancelled, "job j1 was cancelled")
         );
 
-        let mut expired = snap(Status::Completed, None);
-        expired.expired = true;
+        let mut expired = snap("COMPLETED", None);
+        expired.expired = Some(true);
         let Next::Fail(e) = w.observe(&expired, 40.0, &EST, bounds()).next else {
             panic!()
         };
@@ -286,11 +311,35 @@ mod tests {
     }
 
     #[test]
+    fn a_submission_starts_the_wait_or_names_the_bad_id() {
+        let ok = JobAccepted {
+            job_id: Some("1EDC7774-0b17-4480-adb7-6ce0e8889738".into()),
+            status: Some("QUEUED".into()),
+        };
+        let (w, path) = Wait::after_submission(&ok, 60_000.0).unwrap();
+        assert_eq!(path, "/v2/jobs/1edc7774-0b17-4480-adb7-6ce0e8889738");
+        assert!(w.first_delay_ms(&EST, bounds()) > 0.0, "a job just submitted is not polled at once");
+        let bad = JobAccepted { job_id: Some("../admin".into()), status: None };
+        let e = Wait::after_submission(&bad, 1.0).unwrap_err();
+        assert_eq!((e.code, e.job_id.as_deref()), (ErrorCode::Server, Some("../admin")));
+        assert!(e.message.contains("invalid jobId \"../admin\""), "{}", e.message);
+    }
+
+    #[test]
+    fn learns_from_the_service_clock_else_from_the_wait() {
+        let mut job = snap("COMPLETED", Some(100));
+        assert_eq!(Wait::took_ms(&job, 999.0), 999.0);
+        job.created_at = Some("2026-11-24T19:59:00Z".into());
+        job.completed_at = Some("2026-11-24T19:59:14Z".into());
+        assert_eq!(Wait::took_ms(&job, 999.0), 14_000.0);
+    }
+
+    #[test]
     fn history_is_bounded_and_keeps_the_first_observation() {
-        let mut w = Wait::new("j1", 1e9, Some(&Status::Queued));
+        let mut w = Wait::new("j1", 1e9, Some(&Status::Known(JobStatus::Queued)));
         for i in 0..500 {
             w.observe(
-                &snap(Status::Processing, Some((i / 10) as u8)),
+                &snap(PROCESSING, Some((i / 10) as u8)),
                 f64::from(i) * 100.0,
                 &EST,
                 bounds(),

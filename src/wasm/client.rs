@@ -1,47 +1,42 @@
 //! `ReveClient`: submit, get, list, wait and run, with retries and adaptive polling. Every
-//! decision is the core's; this file moves bytes and calls timers.
+//! decision is the core's; this file awaits `fetch`, timers and signals.
 
-use alloc::rc::Rc;
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
-use core::cell::Cell;
+use std::cell::Cell;
+use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
-use super::js_args;
-use super::js_error::Failure;
-use super::operation::{self, Goal, Request, Settings};
-use super::transport::{ApiKey, Transport};
+use super::args::{self, option_expectation};
+use super::js_error::{to_js, Failure};
+use super::options::{GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
+use super::transport::{self, json_parse, json_stringify, race, Request, Transport, Won};
+use super::trap;
 use crate::core::error::ApiError;
-use crate::core::json;
+use crate::core::job::{self, Job, JobAccepted};
+use crate::core::list_params::{self, ListJobsParams};
 use crate::core::poll_schedule::{Bounds, DurationEstimate};
-use crate::core::request::{check_idempotency_key, prepare_generate};
-use crate::core::retry::{RetryPolicy, MAX_RETRIES_LIMIT};
-use crate::core::routes::{self, ListParams, DEFAULT_BASE_URL, GENERATE};
-use crate::core::wait::Wait;
+use crate::core::request::{self, check_idempotency_key, GenerateRequest};
+use crate::core::retry::RetryPolicy;
+use crate::core::routes::{self, GENERATE};
+use crate::core::settings::{self, ClientInput, ClientSettings};
+use crate::core::wait::{Next, Wait};
 
-const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
-const DEFAULT_WAIT_MS: f64 = 600_000.0;
-
-/// What `new ReveClient(options)` reads.
-const CLIENT_OPTIONS: &[&str] = &[
-    "apiKey",
-    "baseUrl",
-    "maxRetries",
-    "timeoutMs",
-    "expectedDurationMs",
-    "minPollIntervalMs",
-    "maxPollIntervalMs",
-    "fetch",
-    "dangerouslyAllowBrowser",
-];
+/// A client's settings, shared by its calls.
+struct Shared {
+    transport: Transport,
+    retry: RetryPolicy,
+    /// This model's durations, learned from each completed wait.
+    estimate: Cell<DurationEstimate>,
+    bounds: Bounds,
+}
 
 /// A client for Reve image generation through Apiframe. Holds the key and the settings; its
 /// methods return promises and reject with `ApiframeError`.
 #[wasm_bindgen]
 pub struct ReveClient {
-    settings: Rc<Settings>,
+    shared: Rc<Shared>,
 }
 
 fn is_browser_page() -> bool {
@@ -49,9 +44,8 @@ fn is_browser_page() -> bool {
 }
 
 fn random_uuid() -> String {
-    let crypto = js_args::get(&js_sys::global(), "crypto");
-    let f = js_args::get(&crypto, "randomUUID");
-    if let Some(f) = f.dyn_ref::<Function>() {
+    let crypto = args::get(&js_sys::global(), "crypto");
+    if let Some(f) = args::get(&crypto, "randomUUID").dyn_ref::<Function>() {
         if let Some(s) = f.call0(&crypto).ok().and_then(|v| v.as_string()) {
             return s;
         }
@@ -63,23 +57,45 @@ fn random_uuid() -> String {
     routes::uuid_v4(bytes)
 }
 
-/// The promise of an operation, or a rejected one when the call's arguments are wrong.
-fn promise(started: Result<Promise, ApiError>) -> Promise {
-    started.unwrap_or_else(|e| Promise::reject(&Failure::from(e).into_js()))
-}
-
-/// An optional options object as the value the option readers take.
-fn or_undefined(o: Option<js_sys::Object>) -> JsValue {
-    o.map(JsValue::from).unwrap_or(JsValue::UNDEFINED)
+/// The promise of a call, or a rejected one when its arguments are wrong.
+fn call<F>(prepared: Result<F, ApiError>) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue, Failure>> + 'static,
+{
+    match prepared {
+        Ok(fut) => trap::promise(fut),
+        Err(e) => Promise::reject(&Failure::from(e).into_js()),
+    }
 }
 
 /// A job id argument and its path, checked.
-fn job_arg(job_id: &JsValue) -> Result<(String, String), ApiError> {
-    let id = job_id
-        .as_string()
-        .ok_or_else(|| js_args::wrong_type("jobId", "a string"))?;
+fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
+    let id = job_id.as_string().ok_or_else(|| ApiError::wrong_type("jobId", "a string"))?;
     let path = routes::job_path(&id)?;
     Ok((id, path))
+}
+
+/// A request as JSON's rules send it (`JSON.stringify`: undefined left out, `toJSON`
+/// honoured, BigInt and cycles refused), read back by the host and checked by the core.
+fn read_request(request: &JsValue) -> Result<GenerateRequest, ApiError> {
+    let cannot = |e: JsValue| {
+        let why = transport::describe(&e);
+        ApiError::invalid("request", format!("the request cannot be sent as JSON: {why}"), None)
+    };
+    let text = json_stringify(request).map_err(cannot)?;
+    let plain = if text.is_undefined() { JsValue::UNDEFINED } else { json_parse(&text).map_err(cannot)? };
+    let reve_params = args::get(&plain, "reveParams");
+    let (top, params) = (args::keys(&plain), args::keys(&reve_params));
+    request::check_names(top.iter().map(String::as_str), params.iter().map(String::as_str))?;
+    request::read(serde_wasm_bindgen::Deserializer::from(plain))
+}
+
+/// The body of a checked request.
+fn body(request: &GenerateRequest) -> Result<String, ApiError> {
+    json_stringify(&to_js(request))
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| ApiError::invalid("request", "the request cannot be sent as JSON", None))
 }
 
 #[wasm_bindgen]
@@ -89,77 +105,36 @@ impl ReveClient {
     /// `dangerouslyAllowBrowser: true`). An option name it does not know throws, naming it.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ReveClientOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReveClientOptions")] options: JsValue,
     ) -> Result<ReveClient, JsValue> {
-        Self::build(or_undefined(options)).map_err(|e| Failure::from(e).into_js())
+        Self::build(&options).map_err(|e| Failure::from(e).into_js())
     }
 
-    fn build(o: JsValue) -> Result<ReveClient, ApiError> {
-        js_args::check_object(&o, "options")?;
-        js_args::check_names(&o, "options", "", CLIENT_OPTIONS)?;
-        let api_key = js_args::string(&o, "apiKey")?.filter(|k| !k.is_empty());
-        let base_url = match js_args::string(&o, "baseUrl")? {
-            Some(u) => routes::normalize_base_url(&u)?,
-            None => DEFAULT_BASE_URL.to_string(),
-        };
-        if api_key.is_none() && base_url == DEFAULT_BASE_URL {
-            return Err(ApiError::invalid(
-                "apiKey",
-                "apiKey is required to call https://api.apiframe.ai; in a browser, set baseUrl to your proxy instead",
-                None,
-            ));
-        }
-        if api_key.is_some()
-            && is_browser_page()
-            && !js_args::boolean(&o, "dangerouslyAllowBrowser")?
-        {
-            return Err(ApiError::invalid(
-                "apiKey",
-                "an apiKey in a browser page is visible to every visitor: set baseUrl to a proxy that adds the key \
-                 (see createProxyHandler), or pass dangerouslyAllowBrowser: true if you accept the risk",
-                None,
-            ));
-        }
-        let max_retries =
-            js_args::number(&o, "maxRetries", 0.0, f64::from(MAX_RETRIES_LIMIT), true)?;
-        let timeout_ms = js_args::number(&o, "timeoutMs", 1.0, 3_600_000.0, false)?;
-        let expected = js_args::number(&o, "expectedDurationMs", 1.0, 86_400_000.0, false)?;
-        let defaults = Bounds::default();
-        let floor_ms = js_args::number(&o, "minPollIntervalMs", 1.0, 3_600_000.0, false)?
-            .unwrap_or(defaults.floor_ms);
-        let ceiling_ms = js_args::number(&o, "maxPollIntervalMs", 1.0, 3_600_000.0, false)?
-            .unwrap_or(defaults.ceiling_ms);
-        if ceiling_ms < floor_ms {
-            return Err(ApiError::invalid(
-                "maxPollIntervalMs",
-                "maxPollIntervalMs must not be smaller than minPollIntervalMs",
-                None,
-            ));
-        }
-        let transport = Transport::new(
-            base_url,
-            api_key.map(ApiKey::new),
-            js_args::function(&o, "fetch")?,
-            timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
-        );
-        let retry = RetryPolicy {
-            max_retries: max_retries.map_or(RetryPolicy::default().max_retries, |n| n as u32),
-            ..RetryPolicy::default()
-        };
+    fn build(options: &JsValue) -> Result<ReveClient, ApiError> {
+        trap::check()?;
+        let o: ReveClientOptions = args::options(options, "options", option_expectation)?;
+        let s = ClientSettings::check(&ClientInput {
+            api_key: o.api_key.as_deref(),
+            base_url: o.base_url.as_deref(),
+            max_retries: o.max_retries,
+            timeout_ms: o.timeout_ms,
+            expected_duration_ms: o.expected_duration_ms,
+            min_poll_interval_ms: o.min_poll_interval_ms,
+            max_poll_interval_ms: o.max_poll_interval_ms,
+            dangerously_allow_browser: o.dangerously_allow_browser.unwrap_or(false),
+            in_browser_page: is_browser_page(),
+        })?;
         Ok(ReveClient {
-            settings: Rc::new(Settings {
-                transport,
-                retry,
-                estimate: Cell::new(expected.map_or(DurationEstimate::REVE, |mean_ms| {
-                    DurationEstimate {
-                        mean_ms,
-                        samples: 0,
-                    }
-                })),
-                bounds: Bounds {
-                    floor_ms,
-                    ceiling_ms,
+            shared: Rc::new(Shared {
+                transport: Transport {
+                    base_url: s.base_url,
+                    api_key: s.api_key,
+                    fetch: args::function("fetch", &o.fetch)?,
+                    timeout_ms: s.timeout_ms,
                 },
+                retry: s.retry,
+                estimate: Cell::new(s.estimate),
+                bounds: s.bounds,
             }),
         })
     }
@@ -171,12 +146,15 @@ impl ReveClient {
     pub fn generate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "GenerateRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "GenerateOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "GenerateOptions")] options: JsValue,
     ) -> Promise {
-        let o = or_undefined(options);
-        promise(self.submission(&request, &o).map(|(req, signal)| {
-            operation::start(self.settings.clone(), req, signal, Goal::Answer)
-        }))
+        let shared = self.shared.clone();
+        call((|| {
+            let o: GenerateOptions = args::options(&options, "options", option_expectation)?;
+            let submission = submission(&request, o.idempotency_key)?;
+            let signal = args::signal(&o.signal)?;
+            Ok(async move { shared.transport.send(shared.retry, &submission, signal.as_ref()).await })
+        })())
     }
 
     /// Reads a job: `GET /v2/jobs/{id}`.
@@ -184,13 +162,14 @@ impl ReveClient {
     pub fn get_job(
         &self,
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        let o = or_undefined(options);
-        promise((|| {
-            let (_, path) = job_arg(&job_id)?;
-            js_args::check_object(&o, "options")?;
-            Ok(self.get(path, js_args::signal(&o)?))
+        let shared = self.shared.clone();
+        call((|| {
+            let (_, path) = job_path(&job_id)?;
+            let o: RequestOptions = args::options(&options, "options", option_expectation)?;
+            let signal = args::signal(&o.signal)?;
+            Ok(async move { shared.transport.send(shared.retry, &Request::get(path), signal.as_ref()).await })
         })())
     }
 
@@ -199,23 +178,16 @@ impl ReveClient {
     #[wasm_bindgen(js_name = listJobs, unchecked_return_type = "Promise<JobList>")]
     pub fn list_jobs(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ListJobsParams")] params: Option<js_sys::Object>,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListJobsParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        let p = or_undefined(params);
-        let o = or_undefined(options);
-        promise((|| {
-            js_args::check_object(&p, "params")?;
-            js_args::check_object(&o, "options")?;
-            let params = ListParams {
-                status: js_args::string(&p, "status")?,
-                model: js_args::string(&p, "model")?,
-                limit: js_args::number(&p, "limit", f64::MIN, f64::MAX, false)?,
-                cursor: js_args::string(&p, "cursor")?,
-                scope: js_args::string(&p, "scope")?,
-            };
-            let path = routes::list_path(&params)?;
-            Ok(self.get(path, js_args::signal(&o)?))
+        let shared = self.shared.clone();
+        call((|| {
+            let p: ListJobsParams = args::options(&params, "params", list_params::expectation)?;
+            let path = p.path()?;
+            let o: RequestOptions = args::options(&options, "options", option_expectation)?;
+            let signal = args::signal(&o.signal)?;
+            Ok(async move { shared.transport.send(shared.retry, &Request::get(path), signal.as_ref()).await })
         })())
     }
 
@@ -226,24 +198,19 @@ impl ReveClient {
     pub fn wait_for_job(
         &self,
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: JsValue,
     ) -> Promise {
-        let o = or_undefined(options);
-        promise((|| {
-            let (id, path) = job_arg(&job_id)?;
-            js_args::check_object(&o, "options")?;
-            let (timeout_ms, on_progress) = wait_options(&o)?;
-            let goal = Goal::Wait {
-                wait: Wait::new(&id, timeout_ms, None),
-                on_progress,
-                started: js_sys::Date::now(),
-            };
-            Ok(operation::start(
-                self.settings.clone(),
-                Request::get(path),
-                js_args::signal(&o)?,
-                goal,
-            ))
+        let shared = self.shared.clone();
+        call((|| {
+            let (id, path) = job_path(&job_id)?;
+            let o: WaitOptions = args::options(&options, "options", option_expectation)?;
+            let timeout_ms = settings::wait_timeout_ms(o.timeout_ms)?;
+            let on_progress = args::function("onProgress", &o.on_progress)?;
+            let signal = args::signal(&o.signal)?;
+            Ok(async move {
+                let wait = Wait::new(&id, timeout_ms, None);
+                wait_for(&shared, wait, path, signal.as_ref(), on_progress.as_ref()).await
+            })
         })())
     }
 
@@ -253,97 +220,101 @@ impl ReveClient {
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "GenerateRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: JsValue,
     ) -> Promise {
-        let o = or_undefined(options);
-        promise(self.submission(&request, &o).and_then(|(req, signal)| {
-            let (timeout_ms, on_progress) = wait_options(&o)?;
-            let goal = Goal::SubmitThenWait {
-                timeout_ms,
-                on_progress,
-            };
-            Ok(operation::start(self.settings.clone(), req, signal, goal))
-        }))
+        let shared = self.shared.clone();
+        call((|| {
+            let o: RunOptions = args::options(&options, "options", option_expectation)?;
+            let submission = submission(&request, o.idempotency_key)?;
+            let timeout_ms = settings::wait_timeout_ms(o.timeout_ms)?;
+            let on_progress = args::function("onProgress", &o.on_progress)?;
+            let signal = args::signal(&o.signal)?;
+            Ok(async move {
+                let signal = signal.as_ref();
+                let accepted = shared.transport.send(shared.retry, &submission, signal).await?;
+                let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();
+                let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
+                wait_for(&shared, wait, path, signal, on_progress.as_ref()).await
+            })
+        })())
     }
 }
 
-/// The options a wait reads: `timeoutMs` (10 minutes unless given) and `onProgress`.
-fn wait_options(o: &JsValue) -> Result<(f64, Option<Function>), ApiError> {
-    let timeout_ms =
-        js_args::number(o, "timeoutMs", 0.0, f64::MAX, false)?.unwrap_or(DEFAULT_WAIT_MS);
-    Ok((timeout_ms, js_args::function(o, "onProgress")?))
+/// The checked request of `generate` and `run`, with its `Idempotency-Key`.
+fn submission(request: &JsValue, key: Option<String>) -> Result<Request, ApiError> {
+    let checked = read_request(request)?;
+    let key = match key {
+        Some(k) => {
+            check_idempotency_key(&k)?;
+            k
+        }
+        None => random_uuid(),
+    };
+    Ok(Request {
+        method: "POST",
+        path: GENERATE.to_string(),
+        body: Some(body(&checked)?),
+        idempotency_key: Some(key),
+    })
 }
 
-impl ReveClient {
-    /// A GET that resolves with the parsed answer.
-    fn get(&self, path: String, signal: Option<web_sys::AbortSignal>) -> Promise {
-        operation::start(
-            self.settings.clone(),
-            Request::get(path),
-            signal,
-            Goal::Answer,
-        )
-    }
-
-    /// The checked request of `generate` and `run`, and the caller's signal.
-    fn submission(
-        &self,
-        request: &JsValue,
-        o: &JsValue,
-    ) -> Result<(Request, Option<web_sys::AbortSignal>), ApiError> {
-        js_args::check_object(o, "options")?;
-        // JSON's own rules, as `fetch` + `JSON.stringify` would apply them: undefined fields
-        // are left out, toJSON is honoured, BigInt and cycles are refused.
-        let text = js_sys::JSON::stringify(request).map_err(|e| {
-            let why = js_args::get(&e, "message").as_string().unwrap_or_default();
-            ApiError::invalid(
-                "request",
-                cat!("the request cannot be sent as JSON: ", why),
-                None,
-            )
-        })?;
-        // JSON.stringify's output is JSON (or undefined, for a function or undefined); it can
-        // still hold what the service must not get: lone surrogates, or absurd nesting.
-        let plain = match text.as_string() {
-            Some(t) => json::parse_exact(&t).map_err(|e| {
-                ApiError::invalid(
-                    "request",
-                    cat!("the request cannot be sent as JSON: ", e.what),
-                    None,
-                )
-            })?,
-            None => json::Value::Null,
-        };
-        let body = prepare_generate(&plain)?.to_json();
-        let key = match js_args::string(o, "idempotencyKey")? {
-            Some(k) => {
-                check_idempotency_key(&k)?;
-                k
+/// Polls until the core says the wait is over; the wait's own time limit is a deadline that
+/// also ends a poll in flight.
+async fn wait_for(
+    shared: &Shared,
+    mut wait: Wait,
+    path: String,
+    signal: Option<&AbortSignal>,
+    on_progress: Option<&Function>,
+) -> Result<JsValue, Failure> {
+    let id = wait.id().to_string();
+    let timed_out = wait.timed_out();
+    let started = transport::now();
+    let timeout_ms = wait.timeout_ms();
+    let polling = async {
+        let request = Request::get(path);
+        let mut delay = wait.first_delay_ms(&shared.estimate.get(), shared.bounds);
+        loop {
+            if delay > 0.0 {
+                transport::sleep(delay, signal, &format!("waiting for job {id}")).await?;
             }
-            None => random_uuid(),
-        };
-        let signal = js_args::signal(o)?;
-        let request = Request {
-            method: "POST",
-            path: GENERATE.to_string(),
-            body: Some(body),
-            idempotency_key: Some(key),
-        };
-        Ok((request, signal))
-    }
+            let job_js = shared.transport.send(shared.retry, &request, signal).await?;
+            let job: Job = serde_wasm_bindgen::from_value(job_js.clone()).unwrap_or_default();
+            let waited = transport::now() - started;
+            let verdict = wait.observe(&job, waited, &shared.estimate.get(), shared.bounds);
+            if let (true, Some(f)) = (verdict.changed, on_progress) {
+                // A throwing callback must not stop the wait for a job that is billed.
+                let _ = f.call1(&JsValue::UNDEFINED, &job_js);
+            }
+            match verdict.next {
+                Next::Completed => {
+                    let mut e = shared.estimate.get();
+                    e.learn(Wait::took_ms(&job, waited));
+                    shared.estimate.set(e);
+                    return Ok(job_js);
+                }
+                Next::Fail(error) => {
+                    let ended = error.code != crate::core::error::ErrorCode::Timeout;
+                    return Err(Failure { error, job: ended.then_some(job_js), cause: None });
+                }
+                Next::Poll(ms) => delay = ms,
+            }
+        }
+    };
+    let outcome = match race(polling, Some(timeout_ms), None).await {
+        Won::Done(outcome) => outcome,
+        _ => Err(timed_out.into()),
+    };
+    outcome.map_err(|f| f.with_job_id(&id))
 }
 
 /// The output image URLs of a job, whatever shape its `result` has (`{images: [...]}`, a URL,
-/// an array of URLs). Empty until the job has completed.
+/// an array of URLs). Empty until the job has completed. Only `http:`, `https:` and `blob:`
+/// URLs are returned, so each is safe in an `href` or `src`.
 #[wasm_bindgen(js_name = imageUrls)]
-pub fn image_urls(
-    #[wasm_bindgen(unchecked_param_type = "Job | null | undefined")] job: JsValue,
-) -> Vec<String> {
-    let result = js_args::get(&job, "result");
-    js_sys::JSON::stringify(&result)
-        .ok()
-        .and_then(|t| t.as_string())
-        .and_then(|t| json::parse(&t).ok())
-        .map(|v| crate::core::job::image_urls(&v))
+pub fn image_urls(#[wasm_bindgen(unchecked_param_type = "Job | null | undefined")] job: JsValue) -> Vec<String> {
+    let result = args::get(&job, "result");
+    serde_wasm_bindgen::from_value(result)
+        .map(|v| job::image_urls(&v))
         .unwrap_or_default()
 }

@@ -1,7 +1,8 @@
 //! Failures as JavaScript `ApiframeError`s: the core's error plus, where known, the job and
-//! the abort reason.
+//! the cause.
 
 use js_sys::{Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::core::error::{ApiError, ErrorCode};
@@ -21,12 +22,15 @@ pub struct Failure {
 
 impl From<ApiError> for Failure {
     fn from(error: ApiError) -> Self {
-        Failure {
-            error,
-            job: None,
-            cause: None,
-        }
+        Failure { error, job: None, cause: None }
     }
+}
+
+/// A plain JS value of serializable data (objects as plain objects, not Maps).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
 impl Failure {
@@ -39,6 +43,7 @@ impl Failure {
         self
     }
 
+    #[cold]
     pub fn into_js(self) -> JsValue {
         let e = self.error;
         let props = Object::new();
@@ -56,10 +61,8 @@ impl Failure {
         if let Some(ms) = e.retry_after_ms {
             set("retryAfterMs", (ms as f64).into());
         }
-        if let Some(d) = e.details {
-            if let Ok(v) = js_sys::JSON::parse(&d.to_json()) {
-                set("details", v);
-            }
+        if let Some(d) = &e.details {
+            set("details", to_js(d));
         }
         if let Some(id) = e.job_id {
             set("jobId", id.into());

@@ -1,18 +1,17 @@
-//! The JavaScript side: exports, `fetch`, timers and JS errors. No protocol logic lives here.
+//! The JavaScript side: exports, `fetch`, timers, signals and JS errors, as async Rust on
+//! wasm-bindgen-futures. No protocol logic lives here: every decision is the core's.
 //! Without the `server` feature (the browser entry's module), the proxy and webhook exports
 //! are left out; `js/browser.js` stands in for them.
 
-mod allocator;
+mod abort;
+mod args;
 mod client;
-mod js_args;
 mod js_error;
-mod operation;
-#[cfg(feature = "server")]
-mod promises;
+mod options;
 #[cfg(feature = "server")]
 mod proxy;
-mod runtime;
 mod transport;
+mod trap;
 mod typescript;
 #[cfg(feature = "server")]
 mod webhook;

@@ -1,57 +1,36 @@
 //! `createProxyHandler`: a fetch-style handler that forwards the three API routes to the
 //! service with the secret key, after the core has allowed them. Everything else is answered
-//! here without touching the upstream.
+//! here, as the core decides, without touching the upstream.
 
-use alloc::rc::Rc;
-use alloc::string::{String, ToString};
-use alloc::vec;
-use alloc::vec::Vec;
-use core::cell::Cell;
+use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Request, Response, ResponseInit, Url};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request as JsRequest, Response, ResponseInit, Url};
 
-use super::js_args;
-use super::js_error::Failure;
-use super::operation::{self, Goal, Settings};
-use super::promises::{promise, settled};
-use super::transport::{header, ApiKey, Transport};
+use super::args::{self, option_expectation};
+use super::js_error::{to_js, Failure};
+use super::options::{CorsOptions, ProxyOptions};
+use super::transport::{header, json_parse, json_stringify, Request, Transport};
+use super::trap;
+use crate::core::decode::decode;
 use crate::core::error::{ApiError, ErrorCode};
-use crate::core::json::Value;
-use crate::core::poll_schedule::{Bounds, DurationEstimate};
-use crate::core::proxy::{self, ProxyConfig, Refusal, Route};
-use crate::core::request::check_idempotency_key;
-use crate::core::retry::RetryPolicy;
+use crate::core::proxy::{self, ProxyConfig, Refusal, Route, FORWARDED_HEADERS};
+use crate::core::request;
 use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
+use crate::core::settings::{self, number_in};
 
 /// How long the proxy waits for the upstream before answering 504.
 const UPSTREAM_TIMEOUT_MS: f64 = 60_000.0;
 
 struct Proxy {
     cfg: ProxyConfig,
-    /// The same transport as the client's: the key in `X-API-Key`, a time limit per request
-    /// (and no retries: the caller's client retries).
-    upstream: Rc<Settings>,
+    /// The key in `X-API-Key`, a time limit per request, and no retries: the caller's client
+    /// retries.
+    upstream: Transport,
     authorize: Option<Function>,
     allow_anonymous: bool,
-}
-
-fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
-    let v = js_args::get(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    let bad = || js_args::wrong_type(key, "an array of strings");
-    if !Array::is_array(&v) {
-        return Err(bad());
-    }
-    Array::from(&v)
-        .iter()
-        .map(|s| s.as_string().ok_or_else(bad))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
 }
 
 /// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless
@@ -61,113 +40,86 @@ fn strings(obj: &JsValue, key: &str) -> Result<Option<Vec<String>>, ApiError> {
 pub fn create_proxy_handler(
     #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,
 ) -> Result<Function, JsValue> {
-    let proxy = build(&options).map_err(|e| Failure::from(e).into_js())?;
-    let proxy = Rc::new(proxy);
+    let proxy = Rc::new(build(&options).map_err(|e| Failure::from(e).into_js())?);
     let handler = Closure::<dyn Fn(JsValue) -> Promise>::new(move |request: JsValue| {
         let p = proxy.clone();
-        promise(async move {
-            p.handle(request.unchecked_into())
-                .await
-                .map(JsValue::from)
-                .map_err(|e| Failure {
-                    error: ApiError::new(ErrorCode::Server, "the proxy could not build its answer"),
-                    job: None,
-                    cause: Some(e),
-                })
+        trap::promise(async move {
+            p.handle(request.unchecked_into()).await.map(JsValue::from).map_err(|e| Failure {
+                error: ApiError::new(ErrorCode::Server, "the proxy could not build its answer"),
+                job: None,
+                cause: Some(e),
+            })
         })
     });
     Ok(handler.into_js_value().unchecked_into())
 }
 
-/// What `createProxyHandler(options)` reads.
-const PROXY_OPTIONS: &[&str] = &[
-    "apiKey",
-    "upstream",
-    "prefix",
-    "authorize",
-    "allowAnonymous",
-    "allowModels",
-    "maxPromptLength",
-    "maxBodyBytes",
-    "cors",
-    "fetch",
-];
-
 fn build(o: &JsValue) -> Result<Proxy, ApiError> {
-    js_args::check_object(o, "options")?;
+    trap::check()?;
     // A misspelt limit would leave the proxy more open than its author meant.
-    js_args::check_names(o, "options", "", PROXY_OPTIONS)?;
-    let api_key = js_args::string(o, "apiKey")?
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "apiKey",
-                "apiKey is required: the proxy adds it to every forwarded request",
-                None,
-            )
-        })?;
-    let upstream = normalize_base_url(
-        &js_args::string(o, "upstream")?.unwrap_or_else(|| DEFAULT_BASE_URL.into()),
-    )
-    .map_err(|_| ApiError::invalid("upstream", "upstream must be an absolute http(s) URL", None))?;
-    let cors = js_args::get(o, "cors");
-    let cors_origins = if Array::is_array(&cors) {
-        strings(o, "cors")?
-    } else if cors.is_object() {
-        js_args::check_names(&cors, "cors", "cors.", &["origins"])?;
-        strings(&cors, "origins")?
-    } else if cors.is_undefined() || cors.is_null() {
-        None
+    let o: ProxyOptions = args::options(o, "options", option_expectation)?;
+    let api_key = settings::api_key("apiKey", Some(&o.api_key))?.ok_or_else(|| {
+        ApiError::invalid("apiKey", "apiKey is required: the proxy adds it to every forwarded request", None)
+    })?;
+    let upstream = normalize_base_url("upstream", o.upstream.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    let cors_origins = if o.cors.is_undefined() || o.cors.is_null() {
+        Vec::new()
+    } else if js_sys::Array::is_array(&o.cors) {
+        decode(serde_wasm_bindgen::Deserializer::from(o.cors.clone()), "cors", option_expectation)?
     } else {
-        return Err(js_args::wrong_type(
-            "cors",
-            "an array of origins, or { origins: [...] }",
-        ));
+        let c: CorsOptions = args::options(&o.cors, "cors", |_| {
+            Some(("an array of origins".to_string(), None))
+        })
+        .map_err(|e| match e.field() {
+            Some("cors") | Some("origins") => ApiError::wrong_type("cors", "an array of origins, or { origins: [...] }"),
+            _ => prefix_cors(e),
+        })?;
+        c.origins
     };
     let mut cfg = ProxyConfig {
-        prefix: proxy::normalize_prefix(&js_args::string(o, "prefix")?.unwrap_or_default()),
-        cors_origins: cors_origins.unwrap_or_default(),
+        prefix: proxy::normalize_prefix(o.prefix.as_deref().unwrap_or("")),
+        cors_origins,
         ..ProxyConfig::default()
     };
-    if let Some(models) = strings(o, "allowModels")? {
+    if let Some(models) = o.allow_models {
         cfg.allow_models = models;
     }
-    if let Some(n) = js_args::number(o, "maxPromptLength", 1.0, 2000.0, true)? {
+    if let Some(n) = number_in("maxPromptLength", o.max_prompt_length, 1.0, 2000.0, true)? {
         cfg.max_prompt_length = n as usize;
     }
-    if let Some(n) = js_args::number(o, "maxBodyBytes", 256.0, 1_048_576.0, true)? {
+    if let Some(n) = number_in("maxBodyBytes", o.max_body_bytes, 256.0, 1_048_576.0, true)? {
         cfg.max_body_bytes = n as usize;
     }
     Ok(Proxy {
         cfg,
-        upstream: Rc::new(Settings {
-            transport: Transport::new(
-                upstream,
-                Some(ApiKey::new(api_key)),
-                js_args::function(o, "fetch")?,
-                UPSTREAM_TIMEOUT_MS,
-            ),
-            retry: RetryPolicy {
-                max_retries: 0,
-                ..RetryPolicy::default()
-            },
-            estimate: Cell::new(DurationEstimate::REVE),
-            bounds: Bounds::default(),
-        }),
-        authorize: js_args::function(o, "authorize")?,
-        allow_anonymous: js_args::boolean(o, "allowAnonymous")?,
+        upstream: Transport {
+            base_url: upstream,
+            api_key: Some(api_key),
+            fetch: args::function("fetch", &o.fetch)?,
+            timeout_ms: UPSTREAM_TIMEOUT_MS,
+        },
+        authorize: args::function("authorize", &o.authorize)?,
+        allow_anonymous: o.allow_anonymous.unwrap_or(false),
     })
 }
 
+/// `cors`'s own names are reported under `cors.`.
+fn prefix_cors(mut e: ApiError) -> ApiError {
+    if let Some(field) = e.field().map(str::to_string) {
+        let prefixed = format!("cors.{field}");
+        e.message = e.message.replace(&format!("\"{field}\""), &format!("\"{prefixed}\""));
+        if let Some(d) = e.details.as_mut() {
+            d["field"] = prefixed.into();
+        }
+    }
+    e
+}
+
 /// A Response; only its constructor can fail, and then the handler's promise rejects.
-fn respond(
-    status: u16,
-    body: Option<&str>,
-    headers: &[(&str, String)],
-) -> Result<Response, JsValue> {
-    let h = js_sys::Object::new();
+fn respond(status: u16, body: Option<&str>, headers: &[(&str, String)]) -> Result<Response, JsValue> {
+    let h = web_sys::Headers::new()?;
     for (k, v) in headers {
-        js_sys::Reflect::set(&h, &JsValue::from_str(k), &JsValue::from_str(v))?;
+        h.append(k, v)?;
     }
     let init = ResponseInit::new();
     init.set_status(status);
@@ -175,37 +127,32 @@ fn respond(
     Response::new_with_opt_str_and_init(body, &init)
 }
 
-fn json(status: u16, body: &Value, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
+fn refuse(r: Refusal, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
     let mut headers: Vec<(&str, String)> = vec![("content-type", "application/json".into())];
     headers.extend_from_slice(cors);
-    respond(status, Some(&body.to_json()), &headers)
+    if let Some(allow) = r.allow {
+        headers.push(("allow", allow.into()));
+    }
+    let body = json_stringify(&to_js(&r.body)).ok().and_then(|b| b.as_string());
+    respond(r.status, body.as_deref(), &headers)
 }
 
-fn refuse(r: Refusal, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
-    let res = json(r.status, &r.body, cors)?;
-    if let Some(allow) = r.allow {
-        res.headers().set("allow", allow)?;
-    }
-    Ok(res)
+async fn settled(p: &JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(p)).await
 }
 
 impl Proxy {
-    async fn handle(&self, req: Request) -> Result<Response, JsValue> {
+    async fn handle(&self, req: JsRequest) -> Result<Response, JsValue> {
         let method = req.method();
         let Ok(url) = Url::new(&req.url()) else {
-            return refuse(Refusal::new(400, "Bad request URL"), &[]);
+            return refuse(Refusal::bad_url(), &[]);
         };
-        let origin = header(&req.headers(), "origin");
-        if !proxy::origin_allowed(&self.cfg, origin.as_deref(), &url.origin()) {
-            return refuse(
-                Refusal::new(
-                    403,
-                    "This origin is not allowed by the proxy's cors setting",
-                ),
-                &[],
-            );
-        }
+        let headers = req.headers();
+        let origin = header(&headers, "origin");
         let cors = proxy::cors_headers(&self.cfg, origin.as_deref());
+        if !proxy::origin_allowed(&self.cfg, origin.as_deref(), &url.origin()) {
+            return refuse(Refusal::origin_refused(), &cors);
+        }
         let route = match proxy::route(&self.cfg, &method, &url.pathname()) {
             Ok(r) => r,
             Err(refusal) => return refuse(refusal, &cors),
@@ -216,121 +163,79 @@ impl Proxy {
         if let Some(refusal) = self.authorized(&req).await {
             return refuse(refusal, &cors);
         }
-
-        let idempotency_key = header(&req.headers(), "idempotency-key");
-        if let Some(k) = &idempotency_key {
-            if check_idempotency_key(k).is_err() {
-                return refuse(
-                    Refusal::new(
-                        400,
-                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    ),
-                    &cors,
-                );
-            }
+        let idempotency_key = header(&headers, "idempotency-key");
+        if let Err(refusal) = proxy::check_idempotency_header(idempotency_key.as_deref()) {
+            return refuse(refusal, &cors);
         }
         let body = if route == Route::Generate {
-            let declared =
-                header(&req.headers(), "content-length").and_then(|l| l.parse::<usize>().ok());
-            if declared.is_some_and(|n| n > self.cfg.max_body_bytes) {
-                return refuse(
-                    Refusal::new(
-                        413,
-                        cat!(
-                            "Request body is larger than ",
-                            self.cfg.max_body_bytes,
-                            " bytes"
-                        ),
-                    ),
-                    &cors,
-                );
-            }
-            let text = match req.text() {
-                Ok(p) => settled(&p)
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string())
-                    .unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            match proxy::check_generate(&self.cfg, &text) {
+            match self.submission(&req).await {
                 Ok(b) => Some(b),
                 Err(refusal) => return refuse(refusal, &cors),
             }
         } else {
             None
         };
-        let path = match &route {
-            Route::Generate => crate::core::routes::GENERATE.to_string(),
-            Route::GetJob(id) => cat!("/v2/jobs/", id),
-            Route::ListJobs => cat!("/v2/jobs", url.search()),
-        };
-        let request = operation::Request {
+        let request = Request {
             method: route.method(),
-            path,
+            path: route.upstream_path(&url.search()),
             body,
             idempotency_key,
         };
         self.forward(request, &cors).await
     }
 
+    /// The submission's body, checked by the core: size, JSON (parsed by the host), names,
+    /// the library's validation and the proxy's own limits.
+    async fn submission(&self, req: &JsRequest) -> Result<String, Refusal> {
+        proxy::check_declared_length(&self.cfg, header(&req.headers(), "content-length").as_deref())?;
+        let text = match req.text() {
+            Ok(p) => settled(&p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.len() > self.cfg.max_body_bytes {
+            return Err(Refusal::too_large(&self.cfg));
+        }
+        let parsed = json_parse(&JsValue::from_str(&text)).map_err(|_| Refusal::not_json())?;
+        let read = (|| {
+            let reve_params = args::get(&parsed, "reveParams");
+            let (top, params) = (args::keys(&parsed), args::keys(&reve_params));
+            request::check_names(top.iter().map(String::as_str), params.iter().map(String::as_str))?;
+            request::read(serde_wasm_bindgen::Deserializer::from(parsed.clone()))
+        })();
+        let checked = proxy::check_generate(&self.cfg, text.len(), read)?;
+        json_stringify(&to_js(&checked))
+            .ok()
+            .and_then(|t| t.as_string())
+            .ok_or_else(Refusal::not_json)
+    }
+
     /// `None` when the request may pass; otherwise the refusal.
-    async fn authorized(&self, req: &Request) -> Option<Refusal> {
+    async fn authorized(&self, req: &JsRequest) -> Option<Refusal> {
         let Some(authorize) = &self.authorize else {
-            return (!self.allow_anonymous).then(|| {
-                Refusal::new(
-                    401,
-                    "This proxy refuses every request until it is told who may call it: pass \
-                     authorize(request) to createProxyHandler, or allowAnonymous: true",
-                )
-            });
+            return (!self.allow_anonymous).then(Refusal::no_policy);
         };
         let verdict = match authorize.call1(&JsValue::UNDEFINED, req) {
-            Ok(v) => settled(&Promise::resolve(&v)).await,
+            Ok(v) => settled(&v).await,
             Err(e) => Err(e),
         };
         match verdict {
             Ok(v) if v.is_truthy() => None,
-            Ok(_) => Some(Refusal::new(401, "Not authorised")),
-            Err(_) => Some(Refusal::new(500, "The proxy's authorize() failed")),
+            Ok(_) => Some(Refusal::not_authorized()),
+            Err(_) => Some(Refusal::authorize_failed()),
         }
     }
 
-    async fn forward(
-        &self,
-        request: operation::Request,
-        cors: &[(&'static str, String)],
-    ) -> Result<Response, JsValue> {
-        let answer = operation::start(self.upstream.clone(), request, None, Goal::Forward);
-        let (status, text, headers) = match settled(&answer).await {
-            Ok(a) => {
-                let a: Array = a.unchecked_into();
-                let status = a.get(0).as_f64().unwrap_or(502.0) as u16;
-                (
-                    status,
-                    a.get(1).as_string().unwrap_or_default(),
-                    a.get(2).unchecked_into::<web_sys::Headers>(),
-                )
-            }
-            Err(e) if js_args::get(&e, "code").as_string().as_deref() == Some("timeout") => {
-                return refuse(
-                    Refusal::new(504, "The upstream service did not answer in time"),
-                    cors,
-                )
-            }
-            Err(_) => {
-                return refuse(
-                    Refusal::new(502, "The upstream service could not be reached"),
-                    cors,
-                )
-            }
+    async fn forward(&self, request: Request, cors: &[(&'static str, String)]) -> Result<Response, JsValue> {
+        let received = match self.upstream.attempt(&request, None).await {
+            Ok(r) => r,
+            Err(f) => return refuse(Refusal::upstream_failed(f.code()), cors),
         };
         let mut out = cors.to_vec();
-        for name in ["content-type", "retry-after", "x-request-id"] {
-            if let Some(v) = header(&headers, name) {
+        for name in FORWARDED_HEADERS {
+            if let Some(v) = header(&received.headers, name) {
                 out.push((name, v));
             }
         }
-        respond(status, Some(&text), &out)
+        respond(received.status, received.text.as_string().as_deref(), &out)
     }
 }

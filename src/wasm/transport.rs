@@ -1,256 +1,271 @@
-//! One HTTP attempt through `fetch`: the global one (never `window.fetch`: Workers and Node
-//! have no `window`) or the caller's, called unbound, with a controller that ends it. What
-//! an answer holds, and the failures of an attempt as errors.
+//! Requests through `fetch`: the global one (never `window.fetch`: Workers and Node have no
+//! `window`) or the caller's, called unbound. One attempt races `fetch` and its body read
+//! against the attempt's deadline and the caller's signal, with an `AbortController` per
+//! attempt (as reqwest's wasm client does); `send` retries as the core decides.
 
-use alloc::string::String;
-use core::cell::OnceCell;
+use std::future::Future;
+use std::pin::pin;
 
+use futures_util::future::{pending, select, Either};
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Promise};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal, Headers, RequestInit};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
 
+use super::abort::Aborted;
+use super::args::get;
 use super::js_error::Failure;
 use crate::core::error::{ApiError, ErrorCode};
-use crate::core::response::Answer;
+use crate::core::response::{self, Answer, Body};
+use crate::core::retry::{Attempts, RetryPolicy};
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(input: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+    fn global_fetch(input: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
 
-    /// `JSON.parse` on a JS string as it came, without a copy through Rust.
+    /// `JSON.parse`, on a JS string as it came (the module carries no JSON parser).
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `JSON.stringify`: JSON's own rules (undefined left out, `toJSON` honoured).
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// A monotonic clock in ms, for durations (the wall clock can jump).
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    pub fn now() -> f64;
 }
 
-/// The API key; never printed.
-pub struct ApiKey(String);
+/// A `setTimeout` delay: Node and browsers cap them at 2^31 - 1 ms.
+fn timer_ms(ms: f64) -> u32 {
+    if ms >= 0.0 { ms.min(2_147_483_647.0) as u32 } else { 0 }
+}
 
-impl ApiKey {
-    pub fn new(key: String) -> Self {
-        ApiKey(key)
+/// How a raced piece of work ended.
+pub enum Won<T> {
+    Done(T),
+    Deadline,
+    Aborted,
+}
+
+/// Runs `work` until it ends, `limit_ms` passes (never, for `None`) or `signal` aborts. The
+/// losers are dropped: the timer is cleared, the abort listener removed.
+pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signal: Option<&AbortSignal>) -> Won<T> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Won::Aborted;
+    }
+    let deadline = async move {
+        match limit_ms {
+            Some(ms) => TimeoutFuture::new(timer_ms(ms)).await,
+            None => pending::<()>().await,
+        }
+    };
+    let deadline = pin!(deadline);
+    let stop = select(deadline, Aborted::new(signal));
+    match select(pin!(work), stop).await {
+        Either::Left((v, _)) => Won::Done(v),
+        Either::Right((Either::Left(_), _)) => Won::Deadline,
+        Either::Right((Either::Right(_), _)) => Won::Aborted,
     }
 }
 
-impl core::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
+/// Sleeps `ms`, or ends early with `aborted` when the signal fires.
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>, what: &str) -> Result<(), Failure> {
+    match race(pending::<()>(), Some(ms), signal).await {
+        Won::Aborted => Err(aborted(signal, what)),
+        _ => Ok(()),
+    }
+}
+
+/// The text of a thrown JS value, for messages. Never used on header operations, whose
+/// errors can quote the header's value.
+pub fn describe(e: &JsValue) -> String {
+    let msg = get(e, "message").as_string().or_else(|| e.as_string()).unwrap_or_default();
+    match get(&get(e, "cause"), "code").as_string() {
+        Some(c) if !msg.contains(&c) => format!("{msg} ({c})"),
+        _ => msg,
+    }
+}
+
+#[cold]
+pub fn network(message: String, cause: JsValue) -> Failure {
+    Failure { error: ApiError::new(ErrorCode::Network, message), job: None, cause: Some(cause) }
+}
+
+/// `what` ended because the caller's signal aborted; the signal's reason is the cause.
+#[cold]
+pub fn aborted(signal: Option<&AbortSignal>, what: &str) -> Failure {
+    let reason = signal.map(|s| get(s, "reason")).filter(|r| !r.is_undefined());
+    Failure {
+        error: ApiError::new(ErrorCode::Aborted, format!("{what} was aborted")),
+        job: None,
+        cause: reason,
+    }
+}
+
+/// The request an attempt makes (again, when it retries or polls).
+pub struct Request {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+impl Request {
+    pub fn get(path: String) -> Request {
+        Request { method: "GET", path, body: None, idempotency_key: None }
+    }
+
+    pub fn what(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// An answer read whole; the body stays a JS string until the host parses it.
+pub struct Received {
+    pub status: u16,
+    pub text: JsValue,
+    pub headers: Headers,
+}
+
+pub fn header(headers: &Headers, name: &str) -> Option<String> {
+    headers.get(name).ok().flatten()
+}
+
+impl Received {
+    /// A successful answer's parsed body (a JSON object), or the typed error the core makes
+    /// of the answer.
+    pub fn into_result(self) -> Result<JsValue, Failure> {
+        let parsed = json_parse(&self.text).ok();
+        let is_object = parsed.as_ref().is_some_and(|v| v.is_object() && !js_sys::Array::is_array(v));
+        if response::is_success(self.status) && is_object {
+            return Ok(parsed.unwrap_or_default());
+        }
+        Err(self.failure(parsed).into())
+    }
+
+    #[cold]
+    fn failure(&self, parsed: Option<JsValue>) -> ApiError {
+        let json: Option<Value> = parsed.and_then(|p| serde_wasm_bindgen::from_value(p).ok());
+        let blank = self.text.as_string().is_none_or(|t| t.trim().is_empty());
+        let body = match (&json, blank) {
+            (Some(v), _) => Body::Json(v),
+            (None, true) => Body::Empty,
+            (None, false) => Body::Text,
+        };
+        let (content_type, request_id, retry_after) = (
+            header(&self.headers, "content-type"),
+            header(&self.headers, "x-request-id"),
+            header(&self.headers, "retry-after"),
+        );
+        let answer = Answer {
+            status: self.status,
+            body,
+            content_type: content_type.as_deref(),
+            request_id: request_id.as_deref(),
+            retry_after: retry_after.as_deref(),
+            now_ms: js_sys::Date::now(),
+        };
+        if response::is_success(self.status) {
+            response::malformed(&answer)
+        } else {
+            response::error_for(&answer)
+        }
     }
 }
 
 pub struct Transport {
     pub base_url: String,
-    pub api_key: Option<ApiKey>,
+    pub api_key: Option<String>,
     pub fetch: Option<Function>,
     pub timeout_ms: f64,
-    /// The headers of every GET (`accept`, the key), built at the first request (not in the
-    /// constructor: in Node, touching `Headers` loads undici, about 20 ms). Only with the
-    /// global `fetch`, which copies them; a caller's `fetch` gets its own object each time.
-    get_headers: OnceCell<Option<Headers>>,
 }
 
-/// An answer read whole. The body stays a JS string: a successful answer goes to
-/// `JSON.parse` as it is, and only the parts the core reads are copied into Rust.
-pub struct Received {
-    pub status: u16,
-    pub body: JsValue,
-    pub headers: Headers,
-}
-
-/// A header's value, if it is there.
-pub fn header(headers: &Headers, name: &str) -> Option<String> {
-    headers.get(name).ok().flatten()
-}
-
-/// The headers the core reads, copied out of an answer only when it needs them (errors).
-pub struct Meta {
-    pub content_type: Option<String>,
-    pub request_id: Option<String>,
-    pub retry_after: Option<String>,
-}
-
-impl Received {
-    pub fn is_success(&self) -> bool {
-        crate::core::response::is_success(self.status)
-    }
-
-    /// The body as Rust text, for the core.
-    pub fn text(&self) -> String {
-        self.body.as_string().unwrap_or_default()
-    }
-
-    pub fn header(&self, name: &str) -> Option<String> {
-        header(&self.headers, name)
-    }
-
-    pub fn meta(&self) -> Meta {
-        Meta {
-            content_type: self.header("content-type"),
-            request_id: self.header("x-request-id"),
-            retry_after: self.header("retry-after"),
-        }
-    }
-}
-
-impl Meta {
-    /// The answer as the core reads it, with `body` (from `text()`, or "" when unneeded).
-    pub fn answer<'a>(&'a self, status: u16, body: &'a str) -> Answer<'a> {
-        Answer {
-            status,
-            body,
-            content_type: self.content_type.as_deref(),
-            request_id: self.request_id.as_deref(),
-            retry_after: self.retry_after.as_deref(),
-            now_ms: js_sys::Date::now(),
-        }
-    }
-}
-
-pub fn network(message: String, cause: JsValue) -> Failure {
-    Failure {
-        error: ApiError::new(ErrorCode::Network, message),
-        job: None,
-        cause: Some(cause),
-    }
-}
-
-/// The text of a thrown JS value, for messages (never carries the key: the key is only
-/// ever in a request header).
-pub fn describe(e: &JsValue) -> String {
-    let msg = super::js_args::get(e, "message")
-        .as_string()
-        .or_else(|| e.as_string())
-        .unwrap_or_default();
-    let cause = super::js_args::get(&super::js_args::get(e, "cause"), "code").as_string();
-    match cause {
-        Some(c) if !crate::core::text::contains(&msg, &c) => cat!(msg, " (", c, ")"),
-        _ => msg,
-    }
-}
-
-/// The signal's `reason`, for the error's `cause`.
-fn reason(signal: Option<&AbortSignal>) -> Option<JsValue> {
-    let r = super::js_args::get(signal?, "reason");
-    (!r.is_undefined()).then_some(r)
-}
-
-/// `what` ended because the caller's signal aborted; the signal's reason is the cause.
-pub fn aborted(signal: Option<&AbortSignal>, what: &str) -> Failure {
-    Failure {
-        error: ApiError::new(ErrorCode::Aborted, cat!(what, " was aborted")),
-        job: None,
-        cause: reason(signal),
-    }
-}
-
-/// `what` ran past its time limit.
-pub fn timed_out(what: &str, timeout_ms: f64) -> Failure {
-    ApiError::new(
-        ErrorCode::Timeout,
-        cat!(
-            what,
-            " took longer than ",
-            crate::core::text::show_number(timeout_ms),
-            " ms"
-        ),
-    )
-    .into()
-}
-
-/// `accept` and the key.
-fn base_headers(api_key: Option<&ApiKey>) -> Result<Headers, JsValue> {
-    let headers = Headers::new()?;
-    headers.set("accept", "application/json")?;
-    if let Some(key) = api_key {
-        headers.set("x-api-key", &key.0)?;
-    }
-    Ok(headers)
+/// Building the request failed in the runtime; the runtime's text is left out, as it can
+/// quote a header's value (the key).
+#[cold]
+fn unpreparable(what: &str) -> Failure {
+    ApiError::new(ErrorCode::Network, format!("{what}: the runtime refused to build the request")).into()
 }
 
 impl Transport {
-    pub fn new(
-        base_url: String,
-        api_key: Option<ApiKey>,
-        fetch: Option<Function>,
-        timeout_ms: f64,
-    ) -> Transport {
-        Transport {
-            base_url,
-            api_key,
-            fetch,
-            timeout_ms,
-            get_headers: OnceCell::new(),
+    fn init(&self, r: &Request, signal: &AbortSignal) -> Result<RequestInit, JsValue> {
+        let headers = Headers::new()?;
+        headers.set("accept", "application/json")?;
+        if let Some(key) = &self.api_key {
+            headers.set("x-api-key", key)?;
         }
-    }
-
-    /// The shared GET headers, built on first use (`None` with a caller's `fetch`).
-    fn get_headers(&self) -> Option<&Headers> {
-        self.get_headers
-            .get_or_init(|| match self.fetch {
-                None => base_headers(self.api_key.as_ref()).ok(),
-                Some(_) => None,
-            })
-            .as_ref()
-    }
-
-    /// Starts one attempt: `fetch` with `accept`, the key, and a fresh controller's signal.
-    /// Resolves as `fetch` does; the controller aborts it.
-    pub fn start(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
-    ) -> Result<(JsValue, AbortController), Failure> {
-        let js_err = |e: JsValue| network(cat!("could not prepare the request: ", describe(&e)), e);
-        let controller = AbortController::new().map_err(js_err)?;
-        let shared = match (body, idempotency_key) {
-            (None, None) => self.get_headers(),
-            _ => None,
-        };
-        let headers = match shared {
-            Some(h) => h.clone(),
-            _ => {
-                let headers = base_headers(self.api_key.as_ref()).map_err(js_err)?;
-                if let Some(k) = idempotency_key {
-                    headers.set("idempotency-key", k).map_err(js_err)?;
-                }
-                if body.is_some() {
-                    headers
-                        .set("content-type", "application/json")
-                        .map_err(js_err)?;
-                }
-                headers
-            }
-        };
+        if let Some(k) = &r.idempotency_key {
+            headers.set("idempotency-key", k)?;
+        }
         let init = RequestInit::new();
-        init.set_method(method);
-        if let Some(b) = body {
+        init.set_method(r.method);
+        if let Some(b) = &r.body {
+            headers.set("content-type", "application/json")?;
             init.set_body(&JsValue::from_str(b));
         }
         init.set_headers(&headers);
-        init.set_signal(Some(&controller.signal()));
+        init.set_signal(Some(signal));
+        Ok(init)
+    }
 
-        let url = cat!(self.base_url, path);
+    /// One attempt: the answer read whole, or why there is none.
+    pub async fn attempt(&self, r: &Request, signal: Option<&AbortSignal>) -> Result<Received, Failure> {
+        let what = r.what();
+        if signal.is_some_and(AbortSignal::aborted) {
+            return Err(aborted(signal, &what));
+        }
+        let controller = AbortController::new().map_err(|_| unpreparable(&what))?;
+        let init = self.init(r, &controller.signal()).map_err(|_| unpreparable(&what))?;
+        let url = format!("{}{}", self.base_url, r.path);
         let started = match &self.fetch {
-            Some(f) => f
-                .call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)
-                .map(|p| Promise::resolve(&p).into()),
-            None => global_fetch(&url, &init).map(JsValue::from),
+            Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init),
+            None => global_fetch(&url, &init),
         };
         let promise = started.map_err(|e| {
-            network(
-                cat!(
-                    method,
-                    ' ',
-                    path,
-                    ": fetch could not start (",
-                    describe(&e),
-                    "); pass options.fetch if this runtime has none"
-                ),
-                e,
-            )
+            network(format!("{what}: fetch could not start ({}); pass options.fetch if this runtime has none", describe(&e)), e)
         })?;
-        Ok((promise, controller))
+        let exchange = async {
+            // Promise.resolve: a caller's fetch may hand back anything.
+            let response = JsFuture::from(Promise::resolve(&promise))
+                .await
+                .map_err(|e| network(format!("{what} failed: {}", describe(&e)), e))?;
+            let response: Response = response.unchecked_into();
+            let unreadable = |e: JsValue| network(format!("{what}: the answer could not be read: {}", describe(&e)), e);
+            let text = response.text().map_err(unreadable)?;
+            let text = JsFuture::from(Promise::resolve(&text)).await.map_err(unreadable)?;
+            Ok(Received { status: response.status(), text, headers: response.headers() })
+        };
+        match race(exchange, Some(self.timeout_ms), signal).await {
+            Won::Done(received) => received,
+            Won::Deadline => {
+                controller.abort();
+                Err(ApiError::new(ErrorCode::Timeout, format!("{what} took longer than {} ms", self.timeout_ms)).into())
+            }
+            Won::Aborted => {
+                controller.abort();
+                Err(aborted(signal, &what))
+            }
+        }
+    }
+
+    /// The request until it succeeds or the core says to stop: retries wait the policy's
+    /// backoff (or `Retry-After`), and only replay-safe requests are retried.
+    pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
+        let mut attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
+        loop {
+            let failure = match self.attempt(r, signal).await.and_then(Received::into_result) {
+                Ok(v) => return Ok(v),
+                Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
+                Err(f) => f,
+            };
+            match attempts.after_failure(&failure.error, js_sys::Math::random()) {
+                Some(ms) => sleep(ms as f64, signal, &r.what()).await?,
+                None => return Err(failure),
+            }
+        }
     }
 }

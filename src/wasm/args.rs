@@ -1,0 +1,97 @@
+//! Reading the caller's arguments into the core's serde types: closed objects (a name the
+//! type does not declare is refused, with the likely intended one: serde-wasm-bindgen reads
+//! only the declared names), then serde-wasm-bindgen, with errors that name the field.
+
+use js_sys::{Array, Object, Reflect};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::decode::{decode, Expectation};
+use crate::core::error::ApiError;
+use crate::core::option_names::{check_known, Noun};
+use crate::core::serde_names::names;
+
+/// `obj[key]`, or `undefined` when `obj` is not an object.
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// The own keys of a plain object that are set (not `undefined`, as in a spread settings
+/// object); none for anything else.
+pub fn keys(obj: &JsValue) -> Vec<String> {
+    if !obj.is_object() || Array::is_array(obj) {
+        return Vec::new();
+    }
+    Object::keys(obj.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .filter(|k| !get(obj, k).is_undefined())
+        .collect()
+}
+
+/// An options object (or nothing) read as `T`: names checked, then deserialized.
+pub fn options<T: DeserializeOwned + Default>(
+    value: &JsValue,
+    what: &str,
+    expect: fn(&str) -> Option<Expectation>,
+) -> Result<T, ApiError> {
+    if absent(value) {
+        return Ok(T::default());
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(ApiError::wrong_type(what, "an object"));
+    }
+    for name in keys(value) {
+        check_known(Noun::Option, what, "", &name, names::<T>())?;
+    }
+    decode(serde_wasm_bindgen::Deserializer::from(value.clone()), what, expect)
+}
+
+/// Settings' fields of JS types, checked by shape (values from any realm pass).
+pub fn function(field: &str, v: &JsValue) -> Result<Option<js_sys::Function>, ApiError> {
+    if absent(v) {
+        return Ok(None);
+    }
+    v.clone()
+        .dyn_into::<js_sys::Function>()
+        .map(Some)
+        .map_err(|_| ApiError::wrong_type(field, "a function"))
+}
+
+/// An `AbortSignal` (from any realm: checked by shape, not by class).
+pub fn signal(v: &JsValue) -> Result<Option<web_sys::AbortSignal>, ApiError> {
+    if absent(v) {
+        return Ok(None);
+    }
+    let looks_right = v.is_object()
+        && get(v, "aborted").as_bool().is_some()
+        && get(v, "addEventListener").is_function()
+        && get(v, "removeEventListener").is_function();
+    if !looks_right {
+        return Err(ApiError::wrong_type("signal", "an AbortSignal"));
+    }
+    Ok(Some(v.clone().unchecked_into()))
+}
+
+/// What the option fields common to every call take, for messages.
+pub fn option_expectation(field: &str) -> Option<Expectation> {
+    let what = match field {
+        "apiKey" | "baseUrl" | "upstream" | "prefix" | "idempotencyKey" => "a string",
+        "maxRetries" | "timeoutMs" | "expectedDurationMs" | "minPollIntervalMs"
+        | "maxPollIntervalMs" | "maxPromptLength" | "maxBodyBytes" => "a number",
+        "dangerouslyAllowBrowser" | "allowAnonymous" => "true or false",
+        "allowModels" => "an array of strings",
+        "cors" => "an array of origins, or { origins: [...] }",
+        "options" => "an object",
+        _ => return None,
+    };
+    Some((what.to_string(), None))
+}

@@ -1,0 +1,183 @@
+//! The settings and options objects of the JS API, as serde types: what they accept, closed
+//! (a misspelt name is refused), and (tsify) their TypeScript types. Fields of JS types
+//! (functions, signals) cross as they are (`serde_wasm_bindgen::preserve`) and are checked by
+//! shape in `args`.
+
+use serde::Deserialize;
+use tsify::Tsify;
+use wasm_bindgen::JsValue;
+
+/// Settings of a `ReveClient`.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ReveClientOptions {
+    /// Your Apiframe key (`afk_...`). Keep it on servers and edge functions.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub api_key: Option<String>,
+    /// The service, or your proxy; default https://api.apiframe.ai.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub base_url: Option<String>,
+    /// Retries of a failed request (0 to 10, default 2).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_retries: Option<f64>,
+    /// Time limit of one request attempt in ms (default 60000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Typical job duration in ms, to pace polling until the client has learned it (default 15000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub expected_duration_ms: Option<f64>,
+    /// Shortest wait between two looks at a job, in ms (default 250).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub min_poll_interval_ms: Option<f64>,
+    /// Longest wait between two looks at a job, in ms (default 10000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_poll_interval_ms: Option<f64>,
+    /// A fetch to use instead of the global one; called unbound.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(input: string, init: RequestInit) => Promise<Response>")]
+    pub fetch: JsValue,
+    /// Allow `apiKey` in a browser page, where every visitor can read it.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub dangerously_allow_browser: Option<bool>,
+}
+
+/// Options of `getJob` and `listJobs`.
+#[derive(Deserialize, Default, Tsify)]
+pub struct RequestOptions {
+    /// Aborting rejects the call at once with code "aborted".
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
+/// Options of `generate`.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateOptions {
+    /// Makes retries of this submission safe; one is made per call when left out.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub idempotency_key: Option<String>,
+    /// Aborting rejects the call at once with code "aborted".
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
+/// Options of `waitForJob`.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitOptions {
+    /// Give up waiting after this many ms (default 600000); the job goes on.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Called with the job whenever its status or progress changes.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(job: Job) => void")]
+    pub on_progress: JsValue,
+    /// Aborting rejects the call at once with code "aborted".
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
+/// Options of `run`: a submission's and a wait's.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RunOptions {
+    /// Makes retries of this submission safe; one is made per call when left out.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub idempotency_key: Option<String>,
+    /// Give up waiting after this many ms (default 600000); the job goes on.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Called with the job whenever its status or progress changes.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(job: Job) => void")]
+    pub on_progress: JsValue,
+    /// Aborting rejects the call at once with code "aborted".
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
+/// Settings of `createProxyHandler`.
+#[cfg(feature = "server")]
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ProxyOptions {
+    /// Your Apiframe key: added to every forwarded request, never sent to browsers.
+    pub api_key: String,
+    /// The service; default https://api.apiframe.ai.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub upstream: Option<String>,
+    /// Where the proxy is mounted, e.g. "/api/reve"; default the root.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub prefix: Option<String>,
+    /// Decides who may call: return (or resolve) true to let the request through.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(request: Request) => boolean | Promise<boolean>")]
+    pub authorize: JsValue,
+    /// Let every request through. Without it or `authorize`, every request is refused 401.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub allow_anonymous: Option<bool>,
+    /// Models that may be submitted; default ["reve-create"].
+    #[serde(default)]
+    #[tsify(optional)]
+    pub allow_models: Option<Vec<String>>,
+    /// A stricter prompt limit than the service's 2000.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_prompt_length: Option<f64>,
+    /// Largest submission body in bytes; default 16384.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_body_bytes: Option<f64>,
+    /// Origins allowed to call from browsers ("*" for any); default none (same origin only).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "{ origins: string[] } | string[]")]
+    pub cors: JsValue,
+    /// A fetch for the upstream instead of the global one.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(input: string, init: RequestInit) => Promise<Response>")]
+    pub fetch: JsValue,
+}
+
+/// The `{ origins }` form of `cors`.
+#[cfg(feature = "server")]
+#[derive(Deserialize, Default)]
+pub struct CorsOptions {
+    #[serde(default)]
+    pub origins: Vec<String>,
+}
+
+/// What `verifyWebhook` and `parseWebhook` check.
+#[cfg(feature = "server")]
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookInput {
+    /// The API key the job was submitted with.
+    pub api_key: String,
+    /// The raw request body, exactly as received: `await request.text()` or its bytes.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "string | ArrayBuffer | Uint8Array")]
+    pub body: JsValue,
+    /// The `X-Webhook-Signature` header: `sha256=<hex>` or bare hex.
+    #[serde(default)]
+    #[tsify(type = "string | null | undefined")]
+    pub signature: Option<String>,
+}

@@ -1,0 +1,117 @@
+//! Promises for the exports, and what a trap leaves behind. Each call is a future spawned on
+//! wasm-bindgen-futures' executor; its promise's `reject` is kept while it runs.
+//!
+//! A panic is a bug, and with `panic = "abort"` it traps the instance. The panic hook runs
+//! first: it rejects every call in flight at once (typed `internal`), and marks the instance
+//! stopped. From then on every export refuses with that error, and callbacks that still
+//! arrive (timers, fetches) end their calls quietly instead of running on a broken state. So
+//! nothing hangs and no stray exception reaches the host; the process or Worker must restart
+//! to use the library again. (wasm-bindgen's `schedule_reinit` would give a fresh instance,
+//! but the old instance's pending promise callbacks then throw in the host, which ends a Node
+//! process: see BENCHMARKS.md and README's reliability notes.)
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
+
+use futures_util::future::poll_fn;
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+use super::js_error::Failure;
+use crate::core::error::{ApiError, ErrorCode};
+
+static STOPPED: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    static IN_FLIGHT: RefCell<HashMap<u32, Function>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|_| on_panic()));
+}
+
+/// The error of every call once the instance has stopped.
+#[cold]
+pub fn stopped() -> ApiError {
+    let mut e = ApiError::new(
+        ErrorCode::Internal,
+        "apiframe-reve stopped after an internal error (a bug in the library: please report it); \
+         calls in flight were ended, and every call from now on is refused: restart the process or Worker",
+    );
+    e.retryable = false;
+    e
+}
+
+/// `Err(stopped)` once the instance has trapped: every export checks it first.
+pub fn check() -> Result<(), ApiError> {
+    if STOPPED.load(Ordering::Relaxed) {
+        Err(stopped())
+    } else {
+        Ok(())
+    }
+}
+
+#[cold]
+fn on_panic() {
+    STOPPED.store(true, Ordering::Relaxed);
+    let rejects: Vec<Function> = IN_FLIGHT.with(|m| match m.try_borrow_mut() {
+        Ok(mut m) => m.drain().map(|(_, f)| f).collect(),
+        Err(_) => Vec::new(),
+    });
+    for reject in rejects {
+        let _ = reject.call1(&JsValue::UNDEFINED, &Failure::from(stopped()).into_js());
+    }
+}
+
+type Call = Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>;
+
+/// The promise of a call. Boxed, so one instantiation serves every export.
+pub fn promise(call: impl Future<Output = Result<JsValue, Failure>> + 'static) -> Promise {
+    run(Box::pin(call))
+}
+
+fn run(mut call: Call) -> Promise {
+    if let Err(e) = check() {
+        return Promise::reject(&Failure::from(e).into_js());
+    }
+    let mut settle = None;
+    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let Some((resolve, reject)) = settle else {
+        return promise;
+    };
+    let id = NEXT_ID.with(|n| {
+        let id = n.get().wrapping_add(1);
+        n.set(id);
+        id
+    });
+    IN_FLIGHT.with(|m| m.borrow_mut().insert(id, reject.clone()));
+    wasm_bindgen_futures::spawn_local(async move {
+        // Once stopped, a call that is woken again ends here without running further.
+        let outcome = poll_fn(|cx| match check() {
+            Err(_) => Poll::Ready(None),
+            Ok(()) => call.as_mut().poll(cx).map(Some),
+        })
+        .await;
+        IN_FLIGHT.with(|m| m.borrow_mut().remove(&id));
+        let _ = match outcome {
+            Some(Ok(v)) => resolve.call1(&JsValue::UNDEFINED, &v),
+            Some(Err(f)) => reject.call1(&JsValue::UNDEFINED, &f.into_js()),
+            None => Ok(JsValue::UNDEFINED),
+        };
+    });
+    promise
+}
+
+/// Traps, as a bug would: for the tests of what a trap leaves behind. Only in builds with the
+/// `trap-for-tests` feature, never in the package.
+#[cfg(feature = "trap-for-tests")]
+#[wasm_bindgen(js_name = __trapForTests)]
+pub fn trap_for_tests() {
+    panic!("a trap for the tests");
+}
