@@ -1,4 +1,5 @@
-// Typings of every entry of apiframe-reve (browser, Web Worker, Node, Deno, workerd).
+// Typings of every entry of apiframe-reve (browser, Web Worker, Node, Deno, workerd). The
+// types come from the library's Rust types (serde + tsify) through wasm-bindgen.
 export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
 export type {
   AspectRatio,
@@ -10,14 +11,25 @@ export type {
   JobList,
   JobStatus,
   ListJobsParams,
+  Model,
   ProxyOptions,
   RequestOptions,
   ReveClientOptions,
   ReveParams,
   RunOptions,
+  Scope,
   WaitOptions,
   WebhookEvent,
   WebhookInput,
   WebhookPayload,
 } from "./apiframe_reve.js";
 export { ApiframeError } from "./errors.js";
+
+// wasm-bindgen declares `[Symbol.dispose]()` on exported classes (`using` support). Declared
+// here too, as @types/node does, so the typings check with any `lib` setting, not only
+// `esnext.disposable`.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}

@@ -18,7 +18,7 @@ if ! cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$"; then
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
 fi
 
-for target in responses requests webhooks json poll_schedule; do
+for target in responses requests webhooks poll_schedule; do
   work="test-output/fuzz-corpus/$target"
   mkdir -p "$work"
   say "$target: ${SECONDS_PER_TARGET}s"

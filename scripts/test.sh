@@ -22,7 +22,7 @@ else
   echo "clippy: not installed with this toolchain; skipped"
 fi
 
-step "fuzz: the core's answers, requests, webhooks, JSON and poll schedule (cargo fuzz, bounded)"
+step "fuzz: the core's answers, requests, webhooks and poll schedule (cargo fuzz, bounded)"
 bash scripts/fuzz.sh
 
 step "build the npm package (release wasm)"

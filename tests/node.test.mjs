@@ -99,6 +99,19 @@ describe("run and wait", () => {
     assert.equal((await c.waitForJob(jobId)).status, "COMPLETED");
   });
 
+  test("waitForJob's timeoutMs is a deadline: a poll that hangs ends at it, with the jobId", async () => {
+    const c = client({ maxRetries: 0 });
+    const { jobId } = await c.generate({ prompt: "x" });
+    await emu.fault({ kind: "slow", delayMs: 5000, route: "job", count: 3 });
+    const t = performance.now();
+    const e = await failure(() => c.waitForJob(jobId, { timeoutMs: 600 }));
+    const took = performance.now() - t;
+    assert.equal(e.code, "timeout");
+    assert.equal(e.jobId, jobId);
+    assert.match(e.message, /did not finish within 600 ms/);
+    assert.ok(took < 3000, `rejected after ${took} ms, not at the deadline`);
+  });
+
   test("a throwing onProgress does not stop the wait", async () => {
     const job = await client().run({ prompt: "x" }, { onProgress: () => { throw new Error("user bug"); } });
     assert.equal(job.status, "COMPLETED");
@@ -164,12 +177,34 @@ describe("validation before any request", () => {
     assert.equal(job.input.model, "reve-create");
   });
 
-  test("unknown keys pass through, and the service's 400 comes back typed with its details", async () => {
-    const e = await failure(() => client().generate({ prompt: "x", negativePrompt: "blur" }));
+  test("names the schema does not declare are refused before sending, with the likely intended one", async () => {
+    const e = await failure(() => client().generate({ prompt: "x", reveParams: { aspectRatio: "16:9" } }));
+    assert.equal(e.code, "invalid_request");
+    assert.equal(e.details.field, "reveParams.aspectRatio");
+    assert.match(e.message, /did you mean "aspect_ratio"/);
+    assert.deepEqual(e.details.allowed, ["aspect_ratio", "seed", "version"]);
+    const top = await failure(() => client().run({ prompt: "x", negativePrompt: "blur" }));
+    assert.equal(top.details.field, "negativePrompt");
+    assert.ok(top.details.allowed.includes("webhook_url"), "the product page's spelling stays accepted");
+    assert.equal((await emu.stats()).stats.generateRequests, 0);
+  });
+
+  test("the service's 400 comes back typed with its details", async () => {
+    // A fetch that adds a field behind the client's back: the service refuses it.
+    const sneaky = (url, init) => fetch(url, { ...init, body: init.body && init.body.replace("{", '{"negativePrompt":"blur",') });
+    const e = await failure(() => client({ fetch: sneaky }).generate({ prompt: "x" }));
     assert.equal(e.code, "invalid_request");
     assert.equal(e.status, 400);
     assert.ok(e.details.negativePrompt, JSON.stringify(e.details));
     assert.match(e.requestId, /^req_/);
+  });
+
+  test("numbers in messages are the numbers given", async () => {
+    const e = await failure(() => client().listJobs({ limit: 1e20 }));
+    assert.equal(e.details.field, "limit");
+    assert.match(e.message, /got 100000000000000000000$/);
+    const t = await failure(() => client().waitForJob("1edc7774-0b17-4480-adb7-6ce0e8889738", { timeoutMs: -5 }));
+    assert.match(t.message, /got -5$/);
   });
 });
 
@@ -435,10 +470,29 @@ describe("client set-up", () => {
   });
 
   test("imageUrls reads every documented result shape", () => {
-    assert.deepEqual(imageUrls({ result: { images: ["a", "b"] } }), ["a", "b"]);
-    assert.deepEqual(imageUrls({ result: "u" }), ["u"]);
-    assert.deepEqual(imageUrls({ result: ["u", "v"] }), ["u", "v"]);
+    assert.deepEqual(imageUrls({ result: { images: ["https://a/1", "https://a/2"] } }), ["https://a/1", "https://a/2"]);
+    assert.deepEqual(imageUrls({ result: "http://u" }), ["http://u"]);
+    assert.deepEqual(imageUrls({ result: ["https://u", "blob:https://app/v"] }), ["https://u", "blob:https://app/v"]);
     assert.deepEqual(imageUrls({ result: null }), []);
     assert.deepEqual(imageUrls(undefined), []);
+  });
+
+  test("imageUrls lets only http, https and blob URLs through, so each is safe in href or src", () => {
+    const hostile = { result: { images: ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>", "https://ok.example/i.png"] } };
+    assert.deepEqual(imageUrls(hostile), ["https://ok.example/i.png"]);
+  });
+
+  test("an API key with a control character is refused when the client is made, and never shown", async () => {
+    const secret = "afk_secret_never_shown_123";
+    for (const pasted of [`${secret}\nx`, `${secret}\0x`, `${secret} x`]) {
+      assert.throws(() => new ReveClient({ apiKey: pasted, baseUrl: emu.url }), (e) => {
+        const text = [e.message, String(e), JSON.stringify(e), e.stack, String(e.cause)].join("\n");
+        assert.ok(!text.includes("secret"), text);
+        return e instanceof ApiframeError && e.code === "invalid_request" && e.details.field === "apiKey";
+      });
+    }
+    // Surrounding white space (a copied line) is trimmed, and the key works.
+    const c = new ReveClient({ apiKey: ` ${KEY}\n`, baseUrl: emu.url });
+    assert.ok(Array.isArray((await c.listJobs()).jobs));
   });
 });

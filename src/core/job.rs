@@ -47,55 +47,62 @@ impl Status {
     }
 }
 
-/// Reads a field as `None` when it is absent, null, or not of the expected type.
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.and_then(|v| T::deserialize(v).ok()))
+/// A field read leniently: `None` when it is absent, null, or not of the expected type
+/// (serde reads a missing field through `deserialize_option`, so no `default` is needed and
+/// the TypeScript type stays exact).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(transparent)]
+pub struct Lenient<T>(pub Option<T>);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Lenient(Option::<Value>::deserialize(d)?.and_then(|v| T::deserialize(v).ok())))
+    }
+}
+
+impl<T> Lenient<T> {
+    pub fn as_ref(&self) -> Option<&T> {
+        self.0.as_ref()
+    }
 }
 
 /// The answer to a submission.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct JobAccepted {
-    #[serde(deserialize_with = "lenient")]
     #[tsify(type = "string")]
-    pub job_id: Option<String>,
-    #[serde(deserialize_with = "lenient")]
+    pub job_id: Lenient<String>,
     #[tsify(type = "JobStatus")]
-    pub status: Option<String>,
+    pub status: Lenient<String>,
 }
 
 /// A job as `GET /v2/jobs/{id}` returns it; fields the service adds later are kept too.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct Job {
-    #[serde(deserialize_with = "lenient")]
     #[tsify(type = "string")]
-    pub id: Option<String>,
-    #[serde(deserialize_with = "lenient")]
+    pub id: Lenient<String>,
     #[tsify(type = "JobStatus")]
-    pub status: Option<String>,
-    #[serde(deserialize_with = "lenient")]
+    pub status: Lenient<String>,
     #[tsify(type = "string")]
-    pub model: Option<String>,
+    pub model: Lenient<String>,
     /// 0 to 100, or null when the service does not report it.
-    #[serde(deserialize_with = "lenient")]
-    pub progress: Option<f64>,
+    #[tsify(type = "number | null")]
+    pub progress: Lenient<f64>,
     /// Why the job failed, when it did.
-    #[serde(deserialize_with = "lenient")]
-    pub error: Option<String>,
+    #[tsify(type = "string | null")]
+    pub error: Lenient<String>,
     /// Credits charged (jobs that fail are not charged).
-    #[serde(deserialize_with = "lenient")]
-    pub credit_cost: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
+    #[tsify(type = "number | null")]
+    pub credit_cost: Lenient<f64>,
     #[tsify(type = "\"pending\" | \"delivered\" | \"failed\" | null")]
-    pub webhook_status: Option<String>,
+    pub webhook_status: Lenient<String>,
     /// When the job was submitted (RFC 3339).
-    #[serde(deserialize_with = "lenient")]
     #[tsify(type = "string")]
-    pub created_at: Option<String>,
+    pub created_at: Lenient<String>,
     /// When the job ended (RFC 3339), or null.
-    #[serde(deserialize_with = "lenient")]
-    pub completed_at: Option<String>,
+    #[tsify(type = "string | null")]
+    pub completed_at: Lenient<String>,
     /// The outputs; read them with `imageUrls(job)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "unknown")]
@@ -105,14 +112,19 @@ pub struct Job {
     #[tsify(optional, type = "Record<string, unknown> | null")]
     pub input: Option<Value>,
     /// True once the output files were purged (after 24 h by default).
-    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub expired: Option<bool>,
+    #[serde(default, skip_serializing_if = "is_unset")]
+    #[tsify(optional, type = "boolean")]
+    pub expired: Lenient<bool>,
+}
+
+fn is_unset<T>(v: &Lenient<T>) -> bool {
+    v.0.is_none()
 }
 
 /// One page of `GET /v2/jobs`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
+#[tsify(missing_as_null)]
 pub struct JobList {
     pub jobs: Vec<Job>,
     /// Pass it back as `cursor` for the next page; null on the last one.
@@ -125,12 +137,13 @@ pub struct JobList {
 
 impl Job {
     pub fn status(&self) -> Status {
-        Status::parse(self.status.as_deref().unwrap_or(""))
+        Status::parse(self.status.0.as_deref().unwrap_or(""))
     }
 
     /// Progress 0..=100, when the service reports it.
     pub fn progress(&self) -> Option<u8> {
         self.progress
+            .0
             .filter(|p| p.is_finite())
             .map(|p| p.clamp(0.0, 100.0) as u8)
     }
@@ -138,7 +151,7 @@ impl Job {
     /// How long the job ran by the service's own clock (`completedAt - createdAt`), when both
     /// timestamps read as RFC 3339.
     pub fn duration_ms(&self) -> Option<f64> {
-        let at = |s: &Option<String>| humantime::parse_rfc3339_weak(s.as_deref()?).ok();
+        let at = |s: &Lenient<String>| humantime::parse_rfc3339_weak(s.0.as_deref()?).ok();
         let took = at(&self.completed_at)?.duration_since(at(&self.created_at)?).ok()?;
         Some(took.as_secs_f64() * 1000.0).filter(|ms| *ms > 0.0)
     }
@@ -196,10 +209,10 @@ mod tests {
     #[test]
     fn reads_the_documented_job() {
         let j = job(json!({"id":"a","status":"PROCESSING","progress":42,"error":null,"model":"reve-create","new":1}));
-        assert_eq!((j.status(), j.progress(), j.id.as_deref()),
+        assert_eq!((j.status(), j.progress(), j.id.0.as_deref()),
             (Status::Known(JobStatus::Processing), Some(42), Some("a")));
         let a: JobAccepted = serde_json::from_value(json!({"jobId":"b","status":"QUEUED"})).unwrap();
-        assert_eq!(a.job_id.as_deref(), Some("b"));
+        assert_eq!(a.job_id.0.as_deref(), Some("b"));
     }
 
     #[test]
@@ -207,7 +220,7 @@ mod tests {
         let j = job(json!({"status":"WARMING_UP","progress":"7","error":{"code":1},"expired":"yes"}));
         assert_eq!(j.status(), Status::Other("WARMING_UP".into()));
         assert!(!j.status().is_final());
-        assert_eq!((j.progress(), j.error, j.expired), (None, None, None));
+        assert_eq!((j.progress(), j.error.0, j.expired.0), (None, None, None));
         assert_eq!(job(json!({"progress":250})).progress(), Some(100));
         assert_eq!(job(json!({})).status(), Status::Other(String::new()));
     }

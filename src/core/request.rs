@@ -144,6 +144,17 @@ pub fn check_names<'a>(
     Ok(())
 }
 
+/// A string that is not well-formed UTF-16 cannot be sent as the caller wrote it.
+#[cold]
+pub fn lone_surrogate(field: &str) -> ApiError {
+    let field = if field.is_empty() { "request" } else { field };
+    ApiError::invalid(
+        field,
+        format!("{field} holds a lone UTF-16 surrogate (half of an emoji, or a string cut in the middle of one): it cannot be sent as it is"),
+        None,
+    )
+}
+
 /// An absolute `http:` or `https:` URL with a host.
 pub fn is_http_url(s: &str) -> bool {
     let Some(rest) = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) else {

@@ -63,7 +63,7 @@ impl Wait {
         accepted: &JobAccepted,
         timeout_ms: f64,
     ) -> Result<(Wait, String), ApiError> {
-        let id = accepted.job_id.as_deref().unwrap_or("");
+        let id = accepted.job_id.0.as_deref().unwrap_or("");
         let path = routes::job_path(id).map_err(|_| {
             ApiError::new(
                 ErrorCode::Server,
@@ -71,7 +71,7 @@ impl Wait {
             )
             .with_job_id(id)
         })?;
-        let status = Status::parse(accepted.status.as_deref().unwrap_or(""));
+        let status = Status::parse(accepted.status.0.as_deref().unwrap_or(""));
         Ok((Wait::new(id, timeout_ms, Some(&status)), path))
     }
 
@@ -120,7 +120,7 @@ impl Wait {
             Next::Fail(e)
         };
         let next = match &status {
-            Status::Known(JobStatus::Completed) if job.expired == Some(true) => ended(
+            Status::Known(JobStatus::Completed) if job.expired.0 == Some(true) => ended(
                 ErrorCode::NotFound,
                 format!("job {id} completed, but its outputs have expired"),
             ),
@@ -129,7 +129,7 @@ impl Wait {
                 ErrorCode::JobFailed,
                 format!(
                     "job {id} failed: {}",
-                    job.error.as_deref().unwrap_or("no reason given")
+                    job.error.0.as_deref().unwrap_or("no reason given")
                 ),
             ),
             Status::Known(JobStatus::Cancelled) => {
@@ -170,12 +170,13 @@ impl Wait {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::job::Lenient;
 
     fn snap(status: &str, progress: Option<u8>) -> Job {
         Job {
-            id: Some("j1".into()),
-            status: Some(status.into()),
-            progress: progress.map(f64::from),
+            id: Lenient(Some("j1".into())),
+            status: Lenient(Some(status.into())),
+            progress: Lenient(progress.map(f64::from)),
             ..Job::default()
         }
     }
@@ -274,7 +275,7 @@ mod tests {
         );
 
         let mut failed = snap("FAILED", None);
-        failed.error = Some("content policy".into());
+        failed.error = Lenient(Some("content policy".into()));
         let Next::Fail(e) = w.observe(&failed, 20.0, &EST, bounds()).next else {
             panic!()
         };
@@ -302,7 +303,7 @@ mod tests {
         );
 
         let mut expired = snap("COMPLETED", None);
-        expired.expired = Some(true);
+        expired.expired = Lenient(Some(true));
         let Next::Fail(e) = w.observe(&expired, 40.0, &EST, bounds()).next else {
             panic!()
         };
@@ -313,13 +314,13 @@ mod tests {
     #[test]
     fn a_submission_starts_the_wait_or_names_the_bad_id() {
         let ok = JobAccepted {
-            job_id: Some("1EDC7774-0b17-4480-adb7-6ce0e8889738".into()),
-            status: Some("QUEUED".into()),
+            job_id: Lenient(Some("1EDC7774-0b17-4480-adb7-6ce0e8889738".into())),
+            status: Lenient(Some("QUEUED".into())),
         };
         let (w, path) = Wait::after_submission(&ok, 60_000.0).unwrap();
         assert_eq!(path, "/v2/jobs/1edc7774-0b17-4480-adb7-6ce0e8889738");
         assert!(w.first_delay_ms(&EST, bounds()) > 0.0, "a job just submitted is not polled at once");
-        let bad = JobAccepted { job_id: Some("../admin".into()), status: None };
+        let bad = JobAccepted { job_id: Lenient(Some("../admin".into())), status: Lenient(None) };
         let e = Wait::after_submission(&bad, 1.0).unwrap_err();
         assert_eq!((e.code, e.job_id.as_deref()), (ErrorCode::Server, Some("../admin")));
         assert!(e.message.contains("invalid jobId \"../admin\""), "{}", e.message);
@@ -329,8 +330,8 @@ mod tests {
     fn learns_from_the_service_clock_else_from_the_wait() {
         let mut job = snap("COMPLETED", Some(100));
         assert_eq!(Wait::took_ms(&job, 999.0), 999.0);
-        job.created_at = Some("2026-11-24T19:59:00Z".into());
-        job.completed_at = Some("2026-11-24T19:59:14Z".into());
+        job.created_at = Lenient(Some("2026-11-24T19:59:00Z".into()));
+        job.completed_at = Lenient(Some("2026-11-24T19:59:14Z".into()));
         assert_eq!(Wait::took_ms(&job, 999.0), 14_000.0);
     }
 

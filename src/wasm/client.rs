@@ -84,9 +84,15 @@ fn read_request(request: &JsValue) -> Result<GenerateRequest, ApiError> {
     };
     let text = json_stringify(request).map_err(cannot)?;
     let plain = if text.is_undefined() { JsValue::UNDEFINED } else { json_parse(&text).map_err(cannot)? };
+    check_request(plain)
+}
+
+/// A parsed request (plain JSON data), checked: names, well-formed text, then the core.
+pub fn check_request(plain: JsValue) -> Result<GenerateRequest, ApiError> {
     let reve_params = args::get(&plain, "reveParams");
     let (top, params) = (args::keys(&plain), args::keys(&reve_params));
     request::check_names(top.iter().map(String::as_str), params.iter().map(String::as_str))?;
+    args::check_well_formed(&plain, "", 0)?;
     request::read(serde_wasm_bindgen::Deserializer::from(plain))
 }
 

@@ -17,7 +17,6 @@ use super::trap;
 use crate::core::decode::decode;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::proxy::{self, ProxyConfig, Refusal, Route, FORWARDED_HEADERS};
-use crate::core::request;
 use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
 use crate::core::settings::{self, number_in};
 
@@ -196,12 +195,7 @@ impl Proxy {
             return Err(Refusal::too_large(&self.cfg));
         }
         let parsed = json_parse(&JsValue::from_str(&text)).map_err(|_| Refusal::not_json())?;
-        let read = (|| {
-            let reve_params = args::get(&parsed, "reveParams");
-            let (top, params) = (args::keys(&parsed), args::keys(&reve_params));
-            request::check_names(top.iter().map(String::as_str), params.iter().map(String::as_str))?;
-            request::read(serde_wasm_bindgen::Deserializer::from(parsed.clone()))
-        })();
+        let read = super::client::check_request(parsed);
         let checked = proxy::check_generate(&self.cfg, text.len(), read)?;
         json_stringify(&to_js(&checked))
             .ok()
