@@ -25,6 +25,7 @@ if (trapAt > 0) {
   const out = process.argv[trapAt + 1];
   say(`wasm-pack build --dev --target web --features trap-for-tests -> ${out}`);
   run("wasm-pack", ["--quiet", "build", "--dev", "--target", "web", "--out-dir", out, "--out-name", "trap", "--no-pack", "--", "--features", "trap-for-tests"]);
+  copyFileSync(join(root, "js", "errors.js"), join(out, "errors.js"));
   process.exit(0);
 }
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";

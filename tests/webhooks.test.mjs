@@ -70,6 +70,27 @@ describe("the proxy handler in Node", () => {
     assert.throws(() => createProxyHandler({ apiKey: KEY, cors: "*" }), (e) => e.details.field === "cors");
   });
 
+  test("a submission of 60,000 unknown keys is refused (400, naming the first) and never forwarded", async () => {
+    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, maxBodyBytes: 1 << 20, allowAnonymous: true });
+    const body = JSON.stringify({ prompt: "x", ...Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, i])) });
+    const before = (await emu.stats()).stats.generateRequests;
+    const res = await handler(new Request("http://proxy.test/v2/images/generate", { method: "POST", body, headers: { "content-type": "application/json" } }));
+    assert.equal(res.status, 400);
+    const { details } = await res.json();
+    assert.match(details.k0[0], /unknown field "k0"/);
+    assert.equal((await emu.stats()).stats.generateRequests, before);
+  });
+
+  test("a request body with a lone surrogate or a misspelt field is refused with the field named", async () => {
+    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, allowAnonymous: true });
+    const post = (body) => handler(new Request("http://proxy.test/v2/images/generate", { method: "POST", body }));
+    const lone = await post('{"prompt":"\\ud800 cut"}');
+    assert.equal(lone.status, 400);
+    assert.match((await lone.json()).details.prompt[0], /lone UTF-16 surrogate/);
+    const typo = await post(JSON.stringify({ prompt: "x", reveParams: { aspectRatio: "16:9" } }));
+    assert.match((await typo.json()).details["reveParams.aspectRatio"][0], /did you mean "aspect_ratio"/);
+  });
+
   test("an unreachable upstream answers 502, not a crash", async () => {
     const handler = createProxyHandler({ apiKey: KEY, upstream: "http://127.0.0.1:9", allowAnonymous: true });
     const res = await handler(new Request("http://proxy.test/v2/jobs"));

@@ -150,7 +150,7 @@ impl Received {
     #[cold]
     fn failure(&self, parsed: Option<JsValue>) -> ApiError {
         let json: Option<Value> = parsed.and_then(|p| serde_wasm_bindgen::from_value(p).ok());
-        let blank = self.text.as_string().is_none_or(|t| t.trim().is_empty());
+        let blank = self.text.as_string().map_or(true, |t| t.trim().is_empty());
         let body = match (&json, blank) {
             (Some(v), _) => Body::Json(v),
             (None, true) => Body::Empty,
