@@ -2,7 +2,7 @@
 //! leniently: an odd field reads as absent rather than failing the job, because the caller
 //! gets the service's whole object anyway and this view only drives decisions.
 
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tsify::Tsify;
@@ -49,14 +49,15 @@ impl Status {
 
 /// A field read leniently: `None` when it is absent, null, or not of the expected type
 /// (serde reads a missing field through `deserialize_option`, so no `default` is needed and
-/// the TypeScript type stays exact).
+/// the TypeScript type stays exact). A mismatch is dropped where it occurs, which suits
+/// deserializers of parsed values (serde-wasm-bindgen, `serde_json::Value`), not streams.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(transparent)]
 pub struct Lenient<T>(pub Option<T>);
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Lenient(Option::<Value>::deserialize(d)?.and_then(|v| T::deserialize(v).ok())))
+        Ok(Lenient(Option::<T>::deserialize(d).ok().flatten()))
     }
 }
 

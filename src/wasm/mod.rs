@@ -15,3 +15,9 @@ mod trap;
 mod typescript;
 #[cfg(feature = "server")]
 mod webhook;
+
+/// The allocator: talc, smaller and faster than Rust's default dlmalloc on wasm (see
+/// BENCHMARKS.md for both figures). One thread: no atomics.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

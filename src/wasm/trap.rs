@@ -11,7 +11,6 @@
 //! process: see BENCHMARKS.md and README's reliability notes.)
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,7 +26,7 @@ use crate::core::error::{ApiError, ErrorCode};
 static STOPPED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
-    static IN_FLIGHT: RefCell<HashMap<u32, Function>> = RefCell::new(HashMap::new());
+    static IN_FLIGHT: RefCell<Vec<(u32, Function)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -61,7 +60,7 @@ pub fn check() -> Result<(), ApiError> {
 fn on_panic() {
     STOPPED.store(true, Ordering::Relaxed);
     let rejects: Vec<Function> = IN_FLIGHT.with(|m| match m.try_borrow_mut() {
-        Ok(mut m) => m.drain().map(|(_, f)| f).collect(),
+        Ok(mut m) => m.drain(..).map(|(_, f)| f).collect(),
         Err(_) => Vec::new(),
     });
     for reject in rejects {
@@ -90,7 +89,7 @@ fn run(mut call: Call) -> Promise {
         n.set(id);
         id
     });
-    IN_FLIGHT.with(|m| m.borrow_mut().insert(id, reject.clone()));
+    IN_FLIGHT.with(|m| m.borrow_mut().push((id, reject.clone())));
     wasm_bindgen_futures::spawn_local(async move {
         // Once stopped, a call that is woken again ends here without running further.
         let outcome = poll_fn(|cx| match check() {
@@ -98,7 +97,7 @@ fn run(mut call: Call) -> Promise {
             Ok(()) => call.as_mut().poll(cx).map(Some),
         })
         .await;
-        IN_FLIGHT.with(|m| m.borrow_mut().remove(&id));
+        IN_FLIGHT.with(|m| m.borrow_mut().retain(|(i, _)| *i != id));
         let _ = match outcome {
             Some(Ok(v)) => resolve.call1(&JsValue::UNDEFINED, &v),
             Some(Err(f)) => reject.call1(&JsValue::UNDEFINED, &f.into_js()),
