@@ -1,17 +1,18 @@
-// Size: gzipped bytes of what each entry of apiframe-reve loads (JS and wasm), beside what
-// esbuild makes of peer SDKs (bundled, minified, gzipped) for the browser.
+// Size: gzipped and brotli bytes of what each entry of apiframe-reve loads (JS and wasm),
+// beside what esbuild makes of peer SDKs (bundled, minified, compressed) for the browser.
 //
 //   npm run build && node bench/size.mjs
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const br = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 async function bundle(entry, resolveDir, conditions) {
@@ -29,7 +30,7 @@ for (const [name, file, conditions] of [["browser", "browser.js", ["browser"]], 
   // The module this entry loads (the browser entry has the client-only one).
   const wasmFile = readFileSync(join(dist, file), "utf8").match(/apiframe_reve(_client)?_bg\.wasm/)[0];
   const wasm = readFileSync(join(dist, wasmFile));
-  rows.push([`apiframe-reve (${name})`, gz(js), gz(wasm), gz(js) + gz(wasm)]);
+  rows.push([`apiframe-reve (${name})`, gz(js), gz(wasm), gz(js) + gz(wasm), br(js) + br(wasm)]);
 }
 
 const peersDir = join(root, "bench", ".peers");
@@ -42,9 +43,9 @@ if (!existsSync(join(peersDir, "node_modules", "openai"))) {
 for (const [pkg, spec] of Object.entries(peers)) {
   const version = JSON.parse(readFileSync(join(peersDir, "node_modules", pkg, "package.json"), "utf8")).version;
   const js = await bundle(`export * from ${JSON.stringify(pkg)};`, peersDir, ["browser"]);
-  rows.push([`${pkg} ${version} (${spec.split("@").at(-1) ? "min+gzip" : ""})`.replace(" (min+gzip)", ""), gz(js), 0, gz(js)]);
+  rows.push([`${pkg} ${version} (${spec.split("@").at(-1) ? "min+gzip" : ""})`.replace(" (min+gzip)", ""), gz(js), 0, gz(js), br(js)]);
 }
 
-console.log("| package (entry) | JS gzip | wasm gzip | total gzip |");
-console.log("|---|---:|---:|---:|");
-for (const [name, js, w, total] of rows) console.log(`| ${name} | ${kb(js)} | ${w ? kb(w) : "-"} | ${kb(total)} |`);
+console.log("| package (entry) | JS gzip | wasm gzip | total gzip | total brotli |");
+console.log("|---|---:|---:|---:|---:|");
+for (const [name, js, w, total, brotli] of rows) console.log(`| ${name} | ${kb(js)} | ${w ? kb(w) : "-"} | ${kb(total)} | ${kb(brotli)} |`);

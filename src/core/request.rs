@@ -131,15 +131,15 @@ pub fn expectation(field: &str) -> Option<Expectation> {
 
 /// Refuses names the request types do not declare: `top` are the request's own keys,
 /// `reve_params` those of its `reveParams` object, when it is one.
-pub fn check_names<'a>(
-    top: impl IntoIterator<Item = &'a str>,
-    reve_params: impl IntoIterator<Item = &'a str>,
+pub fn check_names<S: AsRef<str>>(
+    top: impl IntoIterator<Item = S>,
+    reve_params: impl IntoIterator<Item = S>,
 ) -> Result<(), ApiError> {
     for name in top {
-        check_known(Noun::Field, "request", "", name, names::<GenerateRequest>())?;
+        check_known(Noun::Field, "request", "", name.as_ref(), names::<GenerateRequest>())?;
     }
     for name in reve_params {
-        check_known(Noun::Field, "reveParams", "reveParams.", name, names::<ReveParams>())?;
+        check_known(Noun::Field, "reveParams", "reveParams.", name.as_ref(), names::<ReveParams>())?;
     }
     Ok(())
 }

@@ -25,16 +25,18 @@ fn absent(v: &JsValue) -> bool {
 }
 
 /// The own keys of a plain object that are set (not `undefined`, as in a spread settings
-/// object); none for anything else.
-pub fn keys(obj: &JsValue) -> Vec<String> {
-    if !obj.is_object() || Array::is_array(obj) {
-        return Vec::new();
-    }
-    Object::keys(obj.unchecked_ref::<Object>())
-        .iter()
+/// object); none for anything else. Lazy: a check that stops at the first bad name reads no
+/// further (a hostile body may hold tens of thousands).
+pub fn keys(obj: &JsValue) -> impl Iterator<Item = String> + '_ {
+    let names = if obj.is_object() && !Array::is_array(obj) {
+        Object::keys(obj.unchecked_ref::<Object>())
+    } else {
+        Array::new()
+    };
+    names
+        .into_iter()
         .filter_map(|k| k.as_string())
-        .filter(|k| !get(obj, k).is_undefined())
-        .collect()
+        .filter(move |k| !get(obj, k).is_undefined())
 }
 
 /// Refuses a string that is not well-formed UTF-16 (a lone surrogate: a cut emoji) anywhere in

@@ -90,8 +90,7 @@ fn read_request(request: &JsValue) -> Result<GenerateRequest, ApiError> {
 /// A parsed request (plain JSON data), checked: names, well-formed text, then the core.
 pub fn check_request(plain: JsValue) -> Result<GenerateRequest, ApiError> {
     let reve_params = args::get(&plain, "reveParams");
-    let (top, params) = (args::keys(&plain), args::keys(&reve_params));
-    request::check_names(top.iter().map(String::as_str), params.iter().map(String::as_str))?;
+    request::check_names(args::keys(&plain), args::keys(&reve_params))?;
     args::check_well_formed(&plain, "", 0)?;
     request::read(serde_wasm_bindgen::Deserializer::from(plain))
 }
@@ -132,12 +131,7 @@ impl ReveClient {
         })?;
         Ok(ReveClient {
             shared: Rc::new(Shared {
-                transport: Transport {
-                    base_url: s.base_url,
-                    api_key: s.api_key,
-                    fetch: args::function("fetch", &o.fetch)?,
-                    timeout_ms: s.timeout_ms,
-                },
+                transport: Transport::new(s.base_url, s.api_key, args::function("fetch", &o.fetch)?, s.timeout_ms),
                 retry: s.retry,
                 estimate: Cell::new(s.estimate),
                 bounds: s.bounds,

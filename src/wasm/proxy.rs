@@ -91,12 +91,7 @@ fn build(o: &JsValue) -> Result<Proxy, ApiError> {
     }
     Ok(Proxy {
         cfg,
-        upstream: Transport {
-            base_url: upstream,
-            api_key: Some(api_key),
-            fetch: args::function("fetch", &o.fetch)?,
-            timeout_ms: UPSTREAM_TIMEOUT_MS,
-        },
+        upstream: Transport::new(upstream, Some(api_key), args::function("fetch", &o.fetch)?, UPSTREAM_TIMEOUT_MS),
         authorize: args::function("authorize", &o.authorize)?,
         allow_anonymous: o.allow_anonymous.unwrap_or(false),
     })
@@ -188,15 +183,17 @@ impl Proxy {
     async fn submission(&self, req: &JsRequest) -> Result<String, Refusal> {
         proxy::check_declared_length(&self.cfg, header(&req.headers(), "content-length").as_deref())?;
         let text = match req.text() {
-            Ok(p) => settled(&p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-            Err(_) => String::new(),
+            Ok(p) => settled(&p).await.unwrap_or_default(),
+            Err(_) => JsValue::from_str(""),
         };
-        if text.len() > self.cfg.max_body_bytes {
+        // Its size in UTF-8 bytes, as it came over the wire.
+        let bytes = text.as_string().map_or(0, |t| t.len());
+        if bytes > self.cfg.max_body_bytes {
             return Err(Refusal::too_large(&self.cfg));
         }
-        let parsed = json_parse(&JsValue::from_str(&text)).map_err(|_| Refusal::not_json())?;
+        let parsed = json_parse(&text).map_err(|_| Refusal::not_json())?;
         let read = super::client::check_request(parsed);
-        let checked = proxy::check_generate(&self.cfg, text.len(), read)?;
+        let checked = proxy::check_generate(&self.cfg, bytes, read)?;
         json_stringify(&to_js(&checked))
             .ok()
             .and_then(|t| t.as_string())

@@ -8,7 +8,9 @@ use std::pin::pin;
 
 use futures_util::future::{pending, select, Either};
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Function, Promise};
+use std::cell::OnceCell;
+
+use js_sys::{Function, Object, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -182,6 +184,10 @@ pub struct Transport {
     pub api_key: Option<String>,
     pub fetch: Option<Function>,
     pub timeout_ms: f64,
+    /// The headers of every GET through the global fetch, a plain object made at the first GET
+    /// and then shared: fetch copies what it is given (a caller's fetch gets its own object,
+    /// which it may change). In Node, `new Headers()` per call is a measurable cost.
+    get_headers: OnceCell<Object>,
 }
 
 /// Building the request failed in the runtime; the runtime's text is left out, as it can
@@ -191,24 +197,49 @@ fn unpreparable(what: &str) -> Failure {
     ApiError::new(ErrorCode::Network, format!("{what}: the runtime refused to build the request")).into()
 }
 
+fn set(headers: &Object, name: &str, value: &str) -> Result<(), JsValue> {
+    Reflect::set(headers, &JsValue::from_str(name), &JsValue::from_str(value)).map(drop)
+}
+
 impl Transport {
-    fn init(&self, r: &Request, signal: &AbortSignal) -> Result<RequestInit, JsValue> {
-        let headers = Headers::new()?;
-        headers.set("accept", "application/json")?;
+    pub fn new(base_url: String, api_key: Option<String>, fetch: Option<Function>, timeout_ms: f64) -> Transport {
+        Transport { base_url, api_key, fetch, timeout_ms, get_headers: OnceCell::new() }
+    }
+
+    /// `accept` and the key.
+    fn base_headers(&self) -> Result<Object, JsValue> {
+        let headers = Object::new();
+        set(&headers, "accept", "application/json")?;
         if let Some(key) = &self.api_key {
-            headers.set("x-api-key", key)?;
+            set(&headers, "x-api-key", key)?;
         }
-        if let Some(k) = &r.idempotency_key {
-            headers.set("idempotency-key", k)?;
-        }
+        Ok(headers)
+    }
+
+    fn init(&self, r: &Request, signal: &AbortSignal) -> Result<RequestInit, JsValue> {
         let init = RequestInit::new();
         init.set_method(r.method);
+        init.set_signal(Some(signal));
+        if r.body.is_none() && r.idempotency_key.is_none() && self.fetch.is_none() {
+            let shared = match self.get_headers.get() {
+                Some(h) => h,
+                None => {
+                    let h = self.base_headers()?;
+                    self.get_headers.get_or_init(|| h)
+                }
+            };
+            init.set_headers(shared);
+            return Ok(init);
+        }
+        let headers = self.base_headers()?;
+        if let Some(k) = &r.idempotency_key {
+            set(&headers, "idempotency-key", k)?;
+        }
         if let Some(b) = &r.body {
-            headers.set("content-type", "application/json")?;
+            set(&headers, "content-type", "application/json")?;
             init.set_body(&JsValue::from_str(b));
         }
         init.set_headers(&headers);
-        init.set_signal(Some(signal));
         Ok(init)
     }
 

@@ -8,7 +8,7 @@
 //! nothing hangs and no stray exception reaches the host; the process or Worker must restart
 //! to use the library again. (wasm-bindgen's `schedule_reinit` would give a fresh instance,
 //! but the old instance's pending promise callbacks then throw in the host, which ends a Node
-//! process: see BENCHMARKS.md and README's reliability notes.)
+//! process: README's reliability notes.)
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
