@@ -32,7 +32,7 @@ before(async () => {
   worker = await startWorker(workerSource, {
     port: 0,
     kvNamespaces: ["JOBS"],
-    bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url, SESSION_TOKEN: SESSION, ALLOWED_ORIGINS: ORIGIN, ALLOW_ANONYMOUS: "false" },
+    bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url, SESSIONS: `${SESSION}:alice`, ALLOWED_ORIGINS: ORIGIN, ALLOW_ANONYMOUS: "false" },
   });
 });
 after(async () => {

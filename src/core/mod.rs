@@ -9,6 +9,7 @@
 pub mod decode;
 pub mod error;
 pub mod job;
+pub mod job_owners;
 pub mod list_params;
 pub mod option_names;
 pub mod poll_schedule;

@@ -127,9 +127,11 @@ pub struct ProxyOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub prefix: Option<String>,
-    /// Decides who may call: return (or resolve) true to let the request through.
+    /// Decides who may call: resolve to the caller's identity (a non-empty string) to let it
+    /// through and show it only its own jobs; `true` to let it through sharing every job of the
+    /// key (a single-user app); `false` to refuse (401).
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "(request: Request) => boolean | Promise<boolean>")]
+    #[tsify(optional, type = "(request: Request) => boolean | string | Promise<boolean | string>")]
     pub authorize: JsValue,
     /// Let every request through. Without it or `authorize`, every request is refused 401.
     #[serde(default)]
@@ -155,6 +157,13 @@ pub struct ProxyOptions {
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "(input: string, init: RequestInit) => Promise<Response>")]
     pub fetch: JsValue,
+    /// Where the proxy records who submitted each job, when `authorize` resolves to the
+    /// caller's identity. Default: this instance's memory, which holds for one process only;
+    /// on Workers, where one user's requests land on many isolates, pass a shared store (Workers
+    /// KV, a Durable Object, a database).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "JobStore")]
+    pub job_store: JsValue,
 }
 
 /// The `{ origins }` form of `cors`.

@@ -1,5 +1,6 @@
 //! The TypeScript types that no Rust type carries: the webhook events as a union the caller
-//! can narrow on `event`. Every other type of the API comes from the serde types (tsify).
+//! can narrow on `event`, and the proxy's job store (an interface of methods). Every other type
+//! of the API comes from the serde types (tsify).
 
 use wasm_bindgen::prelude::*;
 
@@ -10,4 +11,24 @@ export type WebhookPayload =
   | { event: "progress"; jobId: string; status: "PROCESSING"; progress: number; model: string }
   | { event: "completed"; jobId: string; status: "COMPLETED"; progress: number; result: unknown; model: string; creditCost: number; completedAt: string }
   | { event: "failed"; jobId: string; status: "FAILED" | "CANCELLED"; error: string; model: string };
+
+/** A page of one caller's job ids, newest first. */
+export interface JobStorePage {
+  jobIds: string[];
+  /** Passed back to `list` for the next page; null or absent on the last one. */
+  cursor?: string | null;
+}
+
+/**
+ * Where a multi-user proxy records who submitted which job (`createProxyHandler`'s
+ * `jobStore`). Every proxy instance that serves the same users must share it.
+ */
+export interface JobStore {
+  /** The identity that submitted `jobId`, or null when none did (through this store). */
+  get(jobId: string): string | null | undefined | Promise<string | null | undefined>;
+  /** Records that `owner` submitted `jobId`; called once per new job. */
+  put(jobId: string, owner: string): void | Promise<void>;
+  /** `owner`'s job ids, newest first, `limit` at a time, continuing after `cursor`. */
+  list(owner: string, options: { limit: number; cursor?: string }): JobStorePage | Promise<JobStorePage>;
+}
 "#;

@@ -43,10 +43,11 @@ export async function bundleWorker(entry, { alias } = {}) {
 /**
  * @param {string | {root: string, modules: object[], wasmImports: string[]}} entry the Worker's
  *   source file ("apiframe-reve" resolves from it), or what `bundleWorker` made of one
- * @param {{bindings?: object, kvNamespaces?: string[], port?: number, alias?: object}} options
- *   `port` makes workerd listen on 127.0.0.1 (0: a free port) so other processes can call it.
+ * @param {{bindings?: object, kvNamespaces?: string[], kvPersist?: string, port?: number, alias?: object}} options
+ *   `port` makes workerd listen on 127.0.0.1 (0: a free port) so other processes can call it;
+ *   `kvPersist`, a folder, keeps KV there, so two Workers given the same one share it.
  */
-export async function startWorker(entry, { bindings = {}, kvNamespaces, port, alias } = {}) {
+export async function startWorker(entry, { bindings = {}, kvNamespaces, kvPersist, port, alias } = {}) {
   const { root, modules, wasmImports } = typeof entry === "string" ? await bundleWorker(entry, { alias }) : entry;
   const mf = new Miniflare({
     modules,
@@ -54,6 +55,7 @@ export async function startWorker(entry, { bindings = {}, kvNamespaces, port, al
     compatibilityDate: COMPATIBILITY_DATE,
     bindings,
     kvNamespaces,
+    ...(kvPersist === undefined ? {} : { kvPersist }),
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
   });
   const url = String(await mf.ready).replace(/\/$/, "");

@@ -1,8 +1,9 @@
 // A Cloudflare Worker that keeps the Apiframe key: it proxies the three API routes for
-// browsers (`new ReveClient({ baseUrl: "https://<this worker>/api/reve" })`) and receives the
-// service's signed webhooks. Deploy with `wrangler deploy`; set the key with
-// `wrangler secret put APIFRAME_API_KEY`.
+// browsers (`new ReveClient({ baseUrl: "https://<this worker>/api/reve" })`), each signed-in
+// user seeing only their own jobs, and receives the service's signed webhooks. Deploy with
+// `wrangler deploy`; set the key with `wrangler secret put APIFRAME_API_KEY`.
 import { ApiframeError, createProxyHandler, parseWebhook } from "apiframe-reve";
+import { kvJobStore } from "./kv-job-store.js";
 
 let proxy; // made on the first request: a Worker's env is known only then
 
@@ -18,11 +19,14 @@ export default {
         upstream: env.APIFRAME_BASE_URL || undefined,
         prefix: "/api/reve",
         cors: { origins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean) },
-        // Who may spend your credits: here, callers with your app's session cookie. Replace
-        // this with your real session check. ALLOW_ANONYMOUS=true opens the proxy to anyone
-        // (local development only).
+        // Who may spend your credits, and who they are: here, the user whose session cookie
+        // the request carries (each user then reads and lists only their own jobs). Replace
+        // userOf() with your real session check. ALLOW_ANONYMOUS=true opens the proxy to
+        // anyone, sharing every job (local development only).
         allowAnonymous: env.ALLOW_ANONYMOUS === "true",
-        authorize: env.ALLOW_ANONYMOUS === "true" ? undefined : (req) => hasSession(req, env),
+        authorize: env.ALLOW_ANONYMOUS === "true" ? undefined : (req) => userOf(req, env) ?? false,
+        // Whose each job is, shared by every isolate of this Worker.
+        jobStore: kvJobStore(env.JOBS),
       });
       return proxy(request);
     }
@@ -30,9 +34,22 @@ export default {
   },
 };
 
-function hasSession(request, env) {
-  const cookies = (request.headers.get("cookie") ?? "").split(/;\s*/);
-  return Boolean(env.SESSION_TOKEN) && cookies.includes(`session=${env.SESSION_TOKEN}`);
+/**
+ * The signed-in user of a request, or undefined. This example reads the `session` cookie and
+ * looks it up in the SESSIONS secret ("token:user,token:user"); your app would look it up in
+ * its own session store.
+ */
+function userOf(request, env) {
+  const token = (request.headers.get("cookie") ?? "")
+    .split(/;\s*/)
+    .find((c) => c.startsWith("session="))
+    ?.slice("session=".length);
+  if (!token) return undefined;
+  for (const entry of (env.SESSIONS ?? "").split(",")) {
+    const [t, user] = entry.trim().split(":");
+    if (t && user && t === token) return user;
+  }
+  return undefined;
 }
 
 /**
