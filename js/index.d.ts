@@ -10,6 +10,8 @@ export type {
   JobAccepted,
   JobList,
   JobStatus,
+  JobStore,
+  JobStorePage,
   ListJobsParams,
   Model,
   ProxyOptions,

@@ -16,6 +16,7 @@ import {
   type JobAccepted,
   type JobList,
   type JobStatus,
+  type JobStore,
 } from "apiframe-reve";
 
 const client = new ReveClient({ apiKey: "afk_x", baseUrl: "https://my.site/api/reve", maxRetries: 3, timeoutMs: 30_000 });
@@ -32,6 +33,14 @@ async function edge(request: Request): Promise<Response> {
     cors: { origins: ["https://app.example"] },
   };
   const proxy: (request: Request) => Promise<Response> = createProxyHandler(options);
+  const owners = new Map<string, string>();
+  const store: JobStore = {
+    get: (jobId) => owners.get(jobId) ?? null,
+    put: async (jobId, owner) => void owners.set(jobId, owner),
+    list: async (owner, { limit, cursor }) => ({ jobIds: [...owners].filter(([, o]) => o === owner).map(([id]) => id).slice(0, limit), cursor: cursor ?? null }),
+  };
+  const multiUser = createProxyHandler({ apiKey: "afk_x", authorize: async (req: Request) => req.headers.get("x-user") ?? false, jobStore: store });
+  void multiUser;
   const body = await request.text();
   const ok: boolean = await verifyWebhook({ apiKey: "afk_x", body, signature: request.headers.get("x-webhook-signature") });
   const event: WebhookPayload = await parseWebhook({ apiKey: "afk_x", body: new Uint8Array(), signature: "sha256=00" });
@@ -105,6 +114,10 @@ function misuse(): void {
   const code: ErrorCode = "oops";
   // @ts-expect-error the proxy needs the key
   createProxyHandler({ allowAnonymous: true });
+  // @ts-expect-error an identity is a string (or true / false), not a number
+  createProxyHandler({ apiKey: "k", authorize: () => 42 });
+  // @ts-expect-error a job store has get, put and list
+  createProxyHandler({ apiKey: "k", jobStore: { get: () => null } });
   // @ts-expect-error webhooks are checked over the raw body, not a parsed object
   void verifyWebhook({ apiKey: "k", body: { event: "completed" }, signature: "x" });
   void [job, code];
