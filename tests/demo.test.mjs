@@ -1,6 +1,8 @@
 // The demo page in www/, end to end in headless Chromium, with the installed package: a person
-// picks a preset and a ratio, generates, watches progress, sees the image, cancels, makes
-// mistakes, and meets a service fault. Screenshots go to test-output/screenshots.
+// picks a preset and a ratio, generates, watches the progress the service reports, sees the
+// image, its cost and the code, finds their jobs again from the service in a fresh browser,
+// resumes a running one, cancels, makes mistakes, and tries every fault the emulator makes.
+// Screenshots go to test-output/screenshots.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -36,23 +38,41 @@ after(async () => {
   await emu?.stop();
 });
 
-test("pick a preset and a ratio, generate, watch progress, get the image at its ratio", async () => {
+test("pick a preset and a ratio, generate, watch the reported progress, get the image at its ratio", async () => {
+  // What the service reported, read off the wire as the page's client polls.
+  const reported = new Set([0, 100]);
+  const onResponse = async (res) => {
+    if (/\/v2\/jobs\/[0-9a-f-]{36}$/.test(res.url())) {
+      try {
+        const p = (await res.json()).progress;
+        if (typeof p === "number") reported.add(p);
+      } catch { /* not a job */ }
+    }
+  };
+  page.on("response", onResponse);
   await page.getByRole("button", { name: "Tea box" }).click();
   assert.match(await page.inputValue("#prompt"), /JASMINE GOLD/);
   assert.match(await page.textContent("#prompt-count"), /^\d+ \/ 2000$/);
   await page.getByRole("radio", { name: "16:9" }).check();
   await page.getByRole("button", { name: "Generate" }).click();
 
-  const seen = new Set();
+  const shown = [];
   const statuses = new Set();
   while (await page.isHidden("#result")) {
-    seen.add(await page.$eval("#progress", (p) => p.value));
+    shown.push(await page.$eval("#progress", (p) => p.value));
     statuses.add(await page.textContent("#job-status"));
-    if (seen.size === 3) await page.screenshot({ path: join(shots, "demo-progress.png") });
-    await page.waitForTimeout(100);
+    if (shown.length === 12) {
+      assert.match(await page.textContent("#estimate"), /^Estimate: /, "the time left is labelled an estimate");
+      await page.screenshot({ path: join(shots, "demo-progress.png") });
+    }
+    await page.waitForTimeout(50);
   }
-  const moving = [...seen].filter((v) => v > 0 && v < 100);
-  assert.ok(moving.length >= 2, `the bar moved: ${[...seen]}`);
+  page.off("response", onResponse);
+  await page.waitForTimeout(200); // the last answers' bodies
+  const invented = shown.filter((v) => !reported.has(v));
+  assert.deepEqual(invented, [], `the bar showed only what the service reported (${[...reported]}), never more`);
+  // And it showed what was reported: each progress value the client received while running.
+  for (const p of [...reported].filter((v) => v > 0 && v < 100)) assert.ok(shown.includes(p), `reported ${p}%, the bar showed ${[...new Set(shown)]}`);
   assert.match(await page.textContent("#job-id"), /^[0-9a-f-]{36}$/);
   assert.equal(await page.textContent("#job-status"), "COMPLETED");
   assert.ok(statuses.has("QUEUED") || statuses.has("PROCESSING"), [...statuses].join());
@@ -61,8 +81,21 @@ test("pick a preset and a ratio, generate, watch progress, get the image at its 
   const { w, h } = await page.$eval("#image", (img) => ({ w: img.naturalWidth, h: img.naturalHeight }));
   assert.equal(w * 9, h * 16);
   assert.match(await page.getAttribute("#download", "href"), /\/files\/[0-9a-f-]{36}\.png$/);
-  assert.equal(await page.locator("#gallery li").count(), 1);
+  await page.waitForFunction(() => document.querySelectorAll("#gallery li").length === 1);
+  await page.waitForFunction(() => /cost 4 credits; the key's balance is \d+ credits/.test(document.getElementById("costs").textContent));
   await page.screenshot({ path: join(shots, "demo-result.png"), fullPage: true });
+});
+
+test("the code for the request is shown, ready to copy", async () => {
+  await page.locator("#code-panel summary").click();
+  const code = await page.textContent("#snippet");
+  const prompt = await page.inputValue("#prompt");
+  assert.match(code, /new ReveClient\(/);
+  assert.match(code, /reve\.run\(/);
+  assert.ok(code.includes(JSON.stringify(prompt)), code);
+  assert.match(code, /"aspect_ratio": "16:9"/);
+  assert.match(code, /"seed": \d+/);
+  assert.ok(!code.includes("afk_local_dev"), "no key in the code to copy");
 });
 
 test("same seed again gives the same picture", async () => {
@@ -71,20 +104,70 @@ test("same seed again gives the same picture", async () => {
   await page.waitForFunction((src) => document.getElementById("image").getAttribute("src") !== src && !document.getElementById("generate").disabled, first);
   const [a, b] = await page.evaluate(async (urls) => Promise.all(urls.map(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer())].join())), [first, await page.getAttribute("#image", "src")]);
   assert.equal(a, b);
-  assert.equal(await page.locator("#gallery li").count(), 2);
+  await page.waitForFunction(() => document.querySelectorAll("#gallery li").length === 2);
 });
 
-test("the gallery survives a reload and reopens a job", async () => {
-  const urls = await page.$$eval("#gallery li img", (imgs) => imgs.map((i) => i.getAttribute("src")));
-  assert.equal(urls.length, 2);
+test("recent jobs come from the service: a fresh browser with empty storage lists them and reopens one", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const fresh = await context.newPage();
+    await fresh.goto(`${emu.url}/`);
+    await fresh.waitForSelector("body[data-ready=true]");
+    assert.equal(await fresh.evaluate(() => localStorage.length + sessionStorage.length), 1, "only the connection setting");
+    await fresh.waitForFunction(() => document.querySelectorAll("#gallery li").length === 2);
+    const first = fresh.locator("#gallery li").first();
+    assert.equal(await first.getAttribute("data-status"), "COMPLETED");
+    const text = await first.textContent();
+    assert.match(text, /COMPLETED/);
+    assert.match(text, /JASMINE GOLD/);
+    assert.match(text, /16:9 · seed \d+/);
+    assert.match(await first.locator("img").getAttribute("src"), /\/files\/[0-9a-f-]{36}\.png$/);
+    await first.locator("button").click();
+    assert.equal(await fresh.isVisible("#result"), true);
+    assert.match(await fresh.textContent("#caption"), /JASMINE GOLD.*16:9.*seed \d+/);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a running job can be resumed after a reload", async () => {
+  await page.fill("#prompt", "A four-panel comic page, resumed");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await page.waitForFunction(() => /^[0-9a-f-]{36}$/.test(document.getElementById("job-id").textContent));
+  const id = await page.textContent("#job-id");
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
-  assert.equal(await page.locator("#gallery li").count(), 2, "kept in sessionStorage");
-  assert.equal(await page.isHidden("#result"), true);
-  await page.locator("#gallery li button").nth(1).click();
+  const item = page.locator(`#gallery li[data-job-id="${id}"]`);
+  await item.waitFor();
+  assert.match(await item.getAttribute("data-status"), /QUEUED|PROCESSING/);
+  assert.match(await item.textContent(), /Resume waiting/);
+  await item.locator("button").click();
+  await page.waitForFunction((jobId) => document.getElementById("job-id").textContent === jobId && document.getElementById("job-status").textContent === "COMPLETED", id, { timeout: 20000 });
   assert.equal(await page.isVisible("#result"), true);
-  assert.equal(await page.getAttribute("#image", "src"), urls[1]);
-  assert.match(await page.textContent("#caption"), /JASMINE GOLD.*16:9.*seed \d+/);
+  await page.waitForFunction((jobId) => document.querySelector(`#gallery li[data-job-id="${jobId}"]`)?.dataset.status === "COMPLETED", id);
+});
+
+test("webhook deliveries of a job are shown when webhooks were asked for", async () => {
+  await page.locator("details.field summary", { hasText: "Advanced" }).click();
+  await page.fill("#webhook", `${emu.url}/__emulator/sink`);
+  await page.fill("#prompt", "An event flyer with a headline");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await page.waitForFunction(() => !document.getElementById("deliveries-panel").hidden && /completed/.test(document.getElementById("deliveries").textContent), null, { timeout: 20000 });
+  assert.match(await page.textContent("#deliveries"), /completed → .*__emulator\/sink: HTTP 204 \(attempt 1\)/);
+  await page.fill("#webhook", "");
+});
+
+test("the proxy is chosen in the page's settings, never from the address bar", async () => {
+  const context = await browser.newContext();
+  try {
+    const other = await context.newPage();
+    await other.goto(`${emu.url}/?proxy=${encodeURIComponent("https://evil.example/api")}`);
+    await other.waitForSelector("body[data-ready=true]");
+    assert.equal(await other.textContent("#connection-label"), "local emulator");
+    assert.notEqual(await other.inputValue("#proxy-url"), "https://evil.example/api");
+  } finally {
+    await context.close();
+  }
 });
 
 test("cancel aborts the wait and keeps the job id in view", async () => {
@@ -148,6 +231,66 @@ test("service faults and failed jobs are shown in plain words", async () => {
   await emu.control("keys", { key: KEY, active: true });
 });
 
+test("Try a failure: each fault the emulator makes, and what the library did about it", async () => {
+  await page.locator("#failures summary").click();
+  const cases = [
+    ["429", 1, /sent the submission 2 times \(1 retry/, /Outcome: the job completed; the retries were invisible/],
+    ["503", 1, /sent the submission 2 times/, /Outcome: the job completed/],
+    ["html", 3, /sent the submission 3 times \(2 retries/, /rejected with code "server", retryable: true, HTTP 502, requestId req_/],
+    ["malformed", 1, /sent the submission 2 times/, /Outcome: the job completed/],
+    ["reset", 1, /Jobs created at the service: 1/, /Outcome: the job completed/],
+    ["lost_response", 1, /received it 2 times/, /Outcome: the job completed/],
+    ["slow", 1, /sent the submission 1 time \(0 retries/, /Outcome: the job completed/],
+    ["job_failed", 1, /Jobs created at the service: 1/, /rejected with code "job_failed", retryable: false/],
+    ["job_cancelled", 1, /Jobs created at the service: 1/, /rejected with code "job_cancelled", retryable: false/],
+  ];
+  for (const [kind, count, sent, outcome] of cases) {
+    await page.selectOption("#fault-kind", kind);
+    await page.fill("#fault-count", String(count));
+    await page.click("#fault-queue");
+    await page.waitForFunction(() => document.getElementById("fault-queued").textContent.startsWith("Queued"));
+    await page.fill("#prompt", `trying ${kind}`);
+    await page.getByRole("button", { name: "Generate" }).click();
+    await page.waitForFunction(() => !document.getElementById("report").hidden && !document.getElementById("generate").disabled, null, { timeout: 30000 });
+    const text = await page.textContent("#report-list");
+    assert.match(text, new RegExp(`Fault queued: ${(await page.$eval("#fault-kind", (s) => s.selectedOptions[0].textContent)).replace(/[()]/g, ".")}`), "the report is this fault's");
+    assert.match(text, sent, `${kind}: ${text}`);
+    assert.match(text, outcome, `${kind}: ${text}`);
+    if (kind === "lost_response") {
+      assert.match(text, /Jobs created at the service: 1/, text);
+      await page.screenshot({ path: join(shots, "demo-try-a-failure.png"), fullPage: true });
+    }
+  }
+  await page.locator("#failures summary").click();
+});
+
+test("expired outputs say so instead of showing a broken image", async () => {
+  const old = await startEmulator([
+    "--job-ms", "200", "--retention-ms", "800", "--www", join(repo, "www"),
+    "--mount", `dist=${join(consumer, "node_modules", "apiframe-reve", "dist")}`,
+  ]);
+  const context = await browser.newContext();
+  try {
+    const headers = { "x-api-key": KEY, "content-type": "application/json" };
+    const { jobId } = await (await fetch(`${old.url}/v2/images/generate`, { method: "POST", headers, body: JSON.stringify({ prompt: "kept for a moment", model: "reve-create" }) })).json();
+    let job;
+    do {
+      await new Promise((r) => setTimeout(r, 200));
+      job = await (await fetch(`${old.url}/v2/jobs/${jobId}`, { headers })).json();
+    } while (!job.expired);
+    const p = await context.newPage();
+    await p.goto(`${old.url}/`);
+    await p.waitForSelector("body[data-ready=true]");
+    const item = p.locator(`#gallery li[data-job-id="${jobId}"]`);
+    await item.waitFor();
+    assert.match(await item.textContent(), /Outputs expired/);
+    assert.equal(await item.locator("img").count(), 0, "no broken image");
+  } finally {
+    await context.close();
+    await old.stop();
+  }
+});
+
 test("works by keyboard and on a phone screen", async () => {
   await page.focus("input[name=ratio][value='16:9']");
   await page.keyboard.press("ArrowRight");
@@ -161,10 +304,11 @@ test("works by keyboard and on a phone screen", async () => {
   for (const id of ["prompt", "seed", "version", "webhook", "proxy-url"]) {
     assert.ok(await page.$eval(`#${id}`, (el) => el.labels.length > 0), `#${id} has a label`);
   }
+  await page.screenshot({ path: join(shots, "demo-1280.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
-  await page.screenshot({ path: join(shots, "demo-phone.png"), fullPage: true });
+  await page.screenshot({ path: join(shots, "demo-390.png"), fullPage: true });
 });
 
 test("through the proxy: the page holds no key and still generates", async () => {

@@ -15,11 +15,19 @@ const RATIOS = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
 const PROMPT_MAX = 2000;
 /** The local emulator's built-in key: public, and useless against the real service. */
 const EMULATOR_KEY = "afk_local_dev";
-const GALLERY_KEY = "apiframe-reve-demo:jobs";
 const SETTINGS_KEY = "apiframe-reve-demo:connection";
+const RECENT_PAGE = 8;
+const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
 const $ = (id) => document.getElementById(id);
-const state = { ratio: "16:9", lastSeed: null, controller: null, expectedMs: 15000, clients: new Map(), timer: 0 };
+const state = {
+  ratio: "16:9", lastSeed: null, controller: null, expectedMs: 15000, clients: new Map(), timer: 0,
+  /** Every request this page's client made, for "What the library did". */
+  requests: [],
+  /** The fault queued from "Try a failure", reported after the next job. */
+  fault: null,
+  recentCursor: null,
+};
 
 // ---- connection -------------------------------------------------------------------------
 
@@ -35,7 +43,12 @@ function client() {
     const options = mode === "proxy"
       ? { baseUrl: proxyUrl }
       : { baseUrl: location.origin, apiKey: EMULATOR_KEY, dangerouslyAllowBrowser: true };
-    state.clients.set(id, new ReveClient({ ...options, expectedDurationMs: state.expectedMs }));
+    // The page's own fetch, counting what the library sends (shown after a tried failure).
+    const counting = (url, init) => {
+      state.requests.push({ method: init?.method ?? "GET", url: String(url) });
+      return fetch(url, init);
+    };
+    state.clients.set(id, new ReveClient({ ...options, expectedDurationMs: state.expectedMs, fetch: counting }));
   }
   return state.clients.get(id);
 }
@@ -44,6 +57,9 @@ function saveConnection() {
   const { mode, proxyUrl } = connection();
   localStorage.setItem(SETTINGS_KEY, JSON.stringify({ mode, proxyUrl }));
   $("connection-label").textContent = mode === "proxy" ? `proxy ${proxyUrl || "(set its URL)"}` : "local emulator";
+  $("failures").hidden = mode !== "emulator";
+  // The emulator's own receiver accepts every delivery: a webhook URL to try without a server.
+  $("webhook").placeholder = mode === "emulator" ? `${location.origin}/__emulator/sink` : "https://example.com/hooks/reve";
 }
 
 function loadConnection() {
@@ -52,14 +68,11 @@ function loadConnection() {
     if (saved?.mode === "proxy") document.querySelector("input[name=mode][value=proxy]").checked = true;
     if (saved?.proxyUrl) $("proxy-url").value = saved.proxyUrl;
   } catch { /* a bad saved value means defaults */ }
-  // `npm start` runs the example proxy on the port after the page's.
+  // `npm start` runs the example proxy on the port after the page's. The proxy is chosen
+  // here, in the page's settings, never from the address bar: a link must not be able to
+  // send your prompts to a proxy of its choosing.
   if (!$("proxy-url").value && location.port) {
     $("proxy-url").value = `${location.protocol}//${location.hostname}:${Number(location.port) + 1}/api/reve`;
-  }
-  const fromQuery = new URLSearchParams(location.search).get("proxy");
-  if (fromQuery) {
-    document.querySelector("input[name=mode][value=proxy]").checked = true;
-    $("proxy-url").value = fromQuery;
   }
   saveConnection();
 }
@@ -170,9 +183,13 @@ function explain(e) {
     case "network":
       return { text: proxy ? "Could not reach the proxy. Check its URL and that it allows this page's origin." : "Could not reach the service. Is `npm start` still running?" };
     case "timeout":
-      return { text: "That took too long. The job may still finish: it is listed below." };
+      return { text: "That took too long. The job may still finish: it is in Recent jobs, where you can resume it." };
     case "aborted":
-      return { text: `Cancelled. Job ${e.jobId ?? ""} goes on at the service, which bills only successful images.` };
+      return {
+        text: e.jobId
+          ? `Cancelled. Job ${e.jobId} goes on at the service, which bills only successful images; it is in Recent jobs.`
+          : "Cancelled while submitting. If the service had already accepted the job, it is in Recent jobs.",
+      };
     case "job_failed":
       return { text: `The job failed: ${e.job?.error ?? e.message}. Failed jobs are not billed.` };
     case "job_cancelled":
@@ -199,21 +216,56 @@ function showError(e) {
 
 // ---- a job -------------------------------------------------------------------------------
 
-function setStatus(job, startedAt) {
+function setStatus(job) {
   $("job-status").textContent = job.status;
   $("job-status").dataset.status = job.status;
-  if (typeof job.progress === "number") state.reported = job.progress;
-  state.startedAt = startedAt;
+  if (typeof job.progress === "number") state.reported = Math.max(state.reported ?? 0, job.progress);
 }
 
+/** The bar is what the service reported, nothing more; the time left is labelled an estimate. */
 function tick() {
   const elapsed = performance.now() - state.startedAt;
-  // Between looks at the job the bar eases on with time; it never passes 99 before the end.
-  const estimate = Math.min(99, (elapsed / state.expectedMs) * 100);
-  const shown = state.done ? 100 : state.stopped ? state.reported ?? 0 : Math.max(state.reported ?? 0, Math.min(estimate, (state.reported ?? 0) + 25));
+  const shown = state.done ? 100 : state.reported ?? 0;
   $("progress").value = shown;
   $("progress-text").textContent = `${Math.floor(shown)} %`;
+  const left = (state.expectedMs - elapsed) / 1000;
+  $("estimate").textContent = state.done || state.stopped
+    ? ""
+    : left > 0.5 ? `Estimate: about ${left.toFixed(left < 10 ? 1 : 0)} s left, from the average job.` : "Estimate: any moment now.";
   $("elapsed").textContent = `${(elapsed / 1000).toFixed(1)} s elapsed · about ${(state.expectedMs / 1000).toFixed(state.expectedMs < 10000 ? 1 : 0)} s on average`;
+}
+
+function startWatching(label) {
+  state.controller = new AbortController();
+  state.reported = 0;
+  state.done = false;
+  state.stopped = false;
+  state.startedAt = performance.now();
+  $("result").hidden = true;
+  $("generate").disabled = true;
+  $("cancel").hidden = false;
+  $("status-panel").hidden = false;
+  $("job-id").textContent = label;
+  $("job-note").textContent = "";
+  tick();
+  state.timer = setInterval(tick, 100);
+}
+
+function stopWatching() {
+  clearInterval(state.timer);
+  tick();
+  $("generate").disabled = false;
+  $("cancel").hidden = true;
+  state.controller = null;
+}
+
+async function emulatorStats() {
+  if (connection().mode !== "emulator") return null;
+  try {
+    return await (await fetch("/__emulator/stats")).json();
+  } catch {
+    return null;
+  }
 }
 
 async function generate(event) {
@@ -226,109 +278,258 @@ async function generate(event) {
   } catch (e) {
     return showError(e);
   }
-  state.controller = new AbortController();
-  state.reported = 0;
-  state.done = false;
-  state.stopped = false;
-  $("result").hidden = true;
-  const startedAt = performance.now();
+  // Before anything is awaited: a second click must not start a second job, and the last
+  // report must not stand for this one.
   $("generate").disabled = true;
-  $("cancel").hidden = false;
-  $("status-panel").hidden = false;
-  $("job-id").textContent = "submitting…";
-  $("job-note").textContent = "";
-  setStatus({ status: "SUBMITTING" }, startedAt);
-  tick();
-  state.timer = setInterval(tick, 100);
+  $("report").hidden = true;
+  const fault = state.fault;
+  state.fault = null;
+  $("fault-queued").textContent = "";
+  const before = fault ? await emulatorStats() : null;
+  state.requests = [];
+  startWatching("submitting…");
+  setStatus({ status: "SUBMITTING" });
   let jobId;
+  let outcome;
   try {
     const accepted = await c.generate(request, { signal: state.controller.signal });
     jobId = accepted.jobId;
     $("job-id").textContent = jobId;
-    setStatus(accepted, startedAt);
-    const job = await c.waitForJob(jobId, {
-      signal: state.controller.signal,
-      onProgress: (j) => setStatus(j, startedAt),
-    });
+    setStatus(accepted);
+    const job = await c.waitForJob(jobId, { signal: state.controller.signal, onProgress: setStatus });
     state.done = true;
-    const entry = {
-      jobId, prompt: request.prompt, ratio: request.reveParams.aspect_ratio, seed: request.reveParams.seed,
-      ms: Math.round(performance.now() - startedAt), url: imageUrls(job)[0], at: new Date().toISOString(),
-    };
-    state.lastSeed = entry.seed;
+    state.lastSeed = request.reveParams.seed;
     $("seed-reuse").disabled = false;
-    remember(entry);
-    showResult(entry);
+    outcome = { job };
+    showResult(entryOf(job, request), request);
   } catch (e) {
-    state.stopped = true;
-    showError(e);
-    if (e?.code === "aborted" || e?.code === "timeout") {
-      $("job-note").textContent = jobId ? `Job ${jobId} keeps running at the service.` : "";
-    }
-    setStatus({ status: e?.job?.status ?? (e?.code === "aborted" ? "CANCELLED BY YOU" : "ERROR") }, startedAt);
+    outcome = { error: e };
+    failed(e, jobId);
   } finally {
-    clearInterval(state.timer);
-    tick();
-    $("generate").disabled = false;
-    $("cancel").hidden = true;
-    state.controller = null;
+    stopWatching();
   }
+  if (fault) await report(fault, outcome, before);
+  loadRecent(true);
 }
 
-function showResult(entry) {
+/** Waits again for a job that was still running (after a reload, a cancel or a timeout). */
+async function resume(jobId) {
+  clearErrors();
+  let c;
+  try {
+    c = client();
+  } catch (e) {
+    return showError(e);
+  }
+  startWatching(jobId);
+  try {
+    const job = await c.waitForJob(jobId, { signal: state.controller.signal, onProgress: setStatus });
+    state.done = true;
+    showResult(entryOf(job));
+  } catch (e) {
+    failed(e, jobId);
+  } finally {
+    stopWatching();
+  }
+  loadRecent(true);
+}
+
+function failed(e, jobId) {
+  state.stopped = true;
+  showError(e);
+  if ((e?.code === "aborted" || e?.code === "timeout") && jobId) {
+    $("job-note").textContent = `Job ${jobId} keeps running at the service: resume it from Recent jobs.`;
+  }
+  setStatus({ status: e?.job?.status ?? (e?.code === "aborted" ? "CANCELLED BY YOU" : "ERROR") });
+}
+
+/** What the library did about a fault queued from "Try a failure": the page's own count of
+ * what the library sent, and the emulator's count of what arrived. */
+async function report(fault, { error }, before) {
+  const after = await emulatorStats();
+  const sent = state.requests.filter((r) => r.method === "POST").length;
+  const looks = state.requests.filter((r) => r.method === "GET").length;
+  const delta = (k) => (before && after ? after.stats[k] - before.stats[k] : null);
+  const received = delta("generateRequests");
+  const created = delta("jobsCreated");
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  const items = [
+    `Fault queued: ${fault.label} (${fault.count}×).`,
+    `The library sent the submission ${plural(sent, "time", "times")} (${plural(Math.max(0, sent - 1), "retry", "retries")}, every one with the same Idempotency-Key)` +
+      (received !== null ? `; the service received it ${plural(received, "time", "times")}${received > sent ? " (the browser itself resent it once when the connection dropped)" : ""}.` : "."),
+    `Looks at the job: ${looks}.`,
+  ];
+  if (created !== null) {
+    items.push(`Jobs created at the service: ${created}${received > 1 && created === 1 ? ": only one, although the submission arrived more than once, so only one is billed" : ""}.`);
+  }
+  if (error) {
+    items.push(`Outcome: rejected with code "${error.code}", retryable: ${error.retryable}${error.status ? `, HTTP ${error.status}` : ""}${error.requestId ? `, requestId ${error.requestId}` : ""}${error.jobId ? `, jobId ${error.jobId}` : ""}.`);
+  } else {
+    items.push(`Outcome: the job completed${sent > 1 ? "; the retries were invisible to the caller" : ""}.`);
+  }
+  $("report-list").replaceChildren(...items.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
+  $("report").hidden = false;
+}
+
+/** What the page shows of a job: from the request it sent, or from the service's record. */
+function entryOf(job, request) {
+  const input = request ?? job.input ?? {};
+  return {
+    jobId: job.id,
+    prompt: input.prompt ?? "",
+    ratio: input.reveParams?.aspect_ratio ?? "1:1",
+    seed: input.reveParams?.seed,
+    webhookUrl: input.webhookUrl,
+    url: imageUrls(job)[0],
+    expired: job.expired === true,
+    creditCost: job.creditCost,
+    ms: job.completedAt && job.createdAt ? Date.parse(job.completedAt) - Date.parse(job.createdAt) : null,
+  };
+}
+
+function showResult(entry, request) {
   const [w, h] = entry.ratio.split(":").map(Number);
   $("result").hidden = false;
   $("frame").style.aspectRatio = `${w} / ${h}`;
   $("frame").style.maxWidth = `min(100%, calc(70vh * ${w} / ${h}))`;
-  $("image").src = entry.url;
+  // imageUrls only ever returns http(s) and blob URLs: safe in src and href.
+  $("image").src = entry.url ?? "";
   $("image").alt = entry.prompt;
-  $("caption").textContent = `${entry.prompt} · ${entry.ratio} · seed ${entry.seed} · ${(entry.ms / 1000).toFixed(1)} s`;
-  $("download").href = entry.url;
+  $("caption").textContent = `${entry.prompt} · ${entry.ratio} · seed ${entry.seed ?? "?"}${entry.ms ? ` · ${(entry.ms / 1000).toFixed(1)} s` : ""}`;
+  $("download").href = entry.url ?? "";
   $("download").setAttribute("download", `reve-${entry.seed}-${entry.ratio.replace(":", "x")}.png`);
-  $("image-url").href = entry.url;
-  $("image-url").textContent = entry.url;
+  $("image-url").href = entry.url ?? "";
+  $("image-url").textContent = entry.url ?? "";
   $("again").onclick = () => {
     $("prompt").value = entry.prompt;
     selectRatio(entry.ratio);
-    $("seed").value = String(entry.seed);
+    $("seed").value = String(entry.seed ?? "");
     updateCount();
     generate();
   };
+  showCosts(entry);
+  showDeliveries(entry);
+  $("snippet").textContent = snippet(request ?? { prompt: entry.prompt, reveParams: { aspect_ratio: entry.ratio, seed: entry.seed } });
 }
 
-// ---- gallery ------------------------------------------------------------------------------
+async function showCosts(entry) {
+  const stats = await emulatorStats();
+  const balance = stats?.accounts?.[EMULATOR_KEY]?.credits;
+  const cost = typeof entry.creditCost === "number" ? `This image cost ${entry.creditCost} credits` : "";
+  $("costs").textContent = [cost, balance !== undefined ? `the key's balance is ${balance} credits` : ""].filter(Boolean).join("; ") + (cost || balance !== undefined ? "." : "");
+}
 
-function gallery() {
-  try {
-    return JSON.parse(sessionStorage.getItem(GALLERY_KEY) ?? "[]");
-  } catch {
-    return [];
+/** The service's webhook deliveries for this job (the emulator's log), when webhooks were asked for. */
+async function showDeliveries(entry) {
+  $("deliveries-panel").hidden = true;
+  if (!entry.webhookUrl || connection().mode !== "emulator") return;
+  for (let i = 0; i < 20; i++) {
+    let log = [];
+    try {
+      log = (await (await fetch("/__emulator/webhooks")).json()).deliveries.filter((d) => d.jobId === entry.jobId);
+    } catch { /* not the emulator */ }
+    if (log.length) {
+      $("deliveries").replaceChildren(...log.map((d) => Object.assign(document.createElement("li"), {
+        textContent: `${d.event} → ${d.url}: ${d.status ? `HTTP ${d.status}` : d.error ?? "no answer"} (attempt ${d.attempt})`,
+      })));
+      $("deliveries-panel").hidden = false;
+      if (log.some((d) => d.event === "completed" || d.event === "failed")) return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-function remember(entry) {
-  const list = [entry, ...gallery()].slice(0, 50);
-  sessionStorage.setItem(GALLERY_KEY, JSON.stringify(list));
-  renderGallery();
+/** The JavaScript this request amounts to, ready to copy. */
+function snippet(request) {
+  const { mode, proxyUrl } = connection();
+  const options = mode === "proxy"
+    ? `{ baseUrl: ${JSON.stringify(proxyUrl)} }`
+    : "{ apiKey: process.env.APIFRAME_API_KEY }";
+  return [
+    'import { ReveClient, imageUrls } from "apiframe-reve";',
+    "",
+    `const reve = new ReveClient(${options});`,
+    `const job = await reve.run(${JSON.stringify(request, null, 2)});`,
+    "console.log(imageUrls(job));",
+  ].join("\n");
 }
 
-function renderGallery() {
-  const list = gallery();
-  $("gallery-empty").hidden = list.length > 0;
-  $("gallery").replaceChildren(...list.map((entry) => {
-    const li = document.createElement("li");
-    const b = document.createElement("button");
-    b.type = "button";
-    const [w, h] = entry.ratio.split(":").map(Number);
-    b.innerHTML = `<img alt="" loading="lazy" style="aspect-ratio:${w}/${h}"><span class="p"></span><span class="meta"></span>`;
-    b.querySelector("img").src = entry.url;
-    b.querySelector(".p").textContent = entry.prompt;
-    b.querySelector(".meta").textContent = `${entry.ratio} · seed ${entry.seed} · ${(entry.ms / 1000).toFixed(1)} s`;
+// ---- recent jobs: the service's own list ----------------------------------------------------
+
+async function loadRecent(reset) {
+  if (reset) state.recentCursor = null;
+  let page;
+  try {
+    page = await client().listJobs({ limit: RECENT_PAGE, cursor: state.recentCursor ?? undefined });
+  } catch (e) {
+    $("gallery-empty").textContent = `Could not read your jobs: ${explain(e).text}`;
+    $("gallery-empty").hidden = false;
+    return;
+  }
+  const items = page.jobs.map(recentItem);
+  if (reset) $("gallery").replaceChildren(...items);
+  else $("gallery").append(...items);
+  state.recentCursor = page.hasMore ? page.nextCursor : null;
+  $("recent-more").hidden = !state.recentCursor;
+  $("gallery-empty").textContent = "Your jobs will be listed here, read from the service.";
+  $("gallery-empty").hidden = $("gallery").children.length > 0;
+}
+
+function recentItem(job) {
+  const entry = entryOf(job);
+  const li = document.createElement("li");
+  li.dataset.jobId = job.id;
+  li.dataset.status = job.status;
+  const [w, h] = entry.ratio.split(":").map(Number);
+  const running = !FINAL.has(job.status);
+  let picture;
+  if (job.status === "COMPLETED" && entry.url && !entry.expired) {
+    picture = Object.assign(document.createElement("img"), { alt: "", loading: "lazy", src: entry.url });
+  } else {
+    picture = document.createElement("span");
+    picture.className = "placeholder";
+    picture.textContent = entry.expired ? "Outputs expired (kept 24 h)" : running ? `${job.status.toLowerCase()}…` : job.status.toLowerCase();
+  }
+  picture.title = `${w}:${h}`;
+  const status = Object.assign(document.createElement("span"), { className: "status badge", textContent: job.status });
+  status.dataset.status = job.status;
+  const prompt = Object.assign(document.createElement("span"), { className: "p", textContent: entry.prompt });
+  const meta = Object.assign(document.createElement("span"), { className: "meta", textContent: `${entry.ratio} · seed ${entry.seed ?? "?"}` });
+  const b = document.createElement("button");
+  b.type = "button";
+  b.append(picture, status, prompt, meta);
+  if (running) {
+    b.setAttribute("aria-label", `Resume: ${entry.prompt}`);
+    b.addEventListener("click", () => resume(job.id));
+    b.append(Object.assign(document.createElement("span"), { className: "meta", textContent: "Resume waiting" }));
+  } else {
     b.setAttribute("aria-label", `Open: ${entry.prompt}, ${entry.ratio}, seed ${entry.seed}`);
+    b.disabled = job.status !== "COMPLETED" || entry.expired;
     b.addEventListener("click", () => { showResult(entry); $("result").scrollIntoView({ block: "nearest" }); });
-    li.append(b);
-    return li;
-  }));
+  }
+  li.append(b);
+  return li;
+}
+
+// ---- try a failure ---------------------------------------------------------------------------
+
+/** The route each fault is queued on: the submission, or the job's own outcome. */
+const FAULT_ROUTE = { job_failed: undefined, job_cancelled: undefined };
+
+async function queueFault() {
+  const kind = $("fault-kind").value;
+  const count = Math.min(5, Math.max(1, Number($("fault-count").value) || 1));
+  const fault = { kind, count };
+  if (!(kind in FAULT_ROUTE)) fault.route = "generate";
+  if (kind === "429") fault.retryAfter = 1;
+  if (kind === "slow") fault.delayMs = 2000;
+  const res = await fetch("/__emulator/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+  if (!res.ok) {
+    $("fault-queued").textContent = `The emulator refused it (HTTP ${res.status}).`;
+    return;
+  }
+  state.fault = { kind, count, label: $("fault-kind").selectedOptions[0].textContent };
+  $("fault-queued").textContent = `Queued: ${state.fault.label}. Now generate.`;
 }
 
 // ---- start ----------------------------------------------------------------------------------
@@ -336,9 +537,9 @@ function renderGallery() {
 renderPresets();
 renderRatios();
 loadConnection();
-renderGallery();
 updateCount();
 learnAverage();
+loadRecent(true);
 
 $("prompt").addEventListener("input", () => { updateCount(); $("prompt-error").textContent = ""; });
 $("prompt").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) generate(e); });
@@ -346,6 +547,17 @@ $("form").addEventListener("submit", generate);
 $("cancel").addEventListener("click", () => state.controller?.abort(new DOMException("Cancelled by you", "AbortError")));
 $("seed-random").addEventListener("click", () => { $("seed").value = String(Math.floor(Math.random() * 2 ** 31)); });
 $("seed-reuse").addEventListener("click", () => { if (state.lastSeed !== null) $("seed").value = String(state.lastSeed); });
-for (const input of document.querySelectorAll("input[name=mode]")) input.addEventListener("change", () => { saveConnection(); learnAverage(); });
-$("proxy-url").addEventListener("change", saveConnection);
+for (const input of document.querySelectorAll("input[name=mode]")) input.addEventListener("change", () => { saveConnection(); learnAverage(); loadRecent(true); });
+$("proxy-url").addEventListener("change", () => { saveConnection(); loadRecent(true); });
+$("recent-refresh").addEventListener("click", () => loadRecent(true));
+$("recent-more").addEventListener("click", () => loadRecent(false));
+$("fault-queue").addEventListener("click", queueFault);
+$("copy-code").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText($("snippet").textContent);
+    $("copied").textContent = "Copied.";
+  } catch {
+    $("copied").textContent = "Select the code and copy it.";
+  }
+});
 document.body.dataset.ready = "true";

@@ -34,7 +34,12 @@ pub fn router(emu: Arc<Emulator>) -> Router {
         .route("/__emulator/keys", post(control::put_key))
         .route("/__emulator/webhooks", get(control::webhooks))
         .route("/__emulator/reset", post(control::reset))
-        .route("/__emulator/health", get(|| async { "ok" }));
+        .route("/__emulator/health", get(|| async { "ok" }))
+        // A webhook receiver that accepts every delivery (the demo's default webhook URL).
+        .route(
+            "/__emulator/sink",
+            post(|| async { axum::http::StatusCode::NO_CONTENT }),
+        );
     for (prefix, dir) in &emu.config.mounts {
         app = app.nest_service(prefix, ServeDir::new(dir));
     }
