@@ -1,9 +1,15 @@
+// The one error class of apiframe-reve, shared by every entry: the entries import this module
+// (it is not bundled into each), and the class is registered under a global symbol, so the
+// ESM entries and the CommonJS one (errors.cjs, built from this file) hand out the same class
+// even when an app loads both: `instanceof ApiframeError` holds whichever entry threw.
+const REGISTERED = Symbol.for("apiframe-reve.ApiframeError");
+
 /**
  * The one error class of apiframe-reve. `code` says what happened; `retryable`, `status`,
  * `requestId`, `details`, `jobId` and `job` say what to do next. Aborts have the name
  * "AbortError" and the signal's reason as `cause`.
  */
-export class ApiframeError extends Error {
+class ApiframeErrorClass extends Error {
   constructor(message, props = {}) {
     super(message, props.cause === undefined ? undefined : { cause: props.cause });
     Object.defineProperty(this, "name", {
@@ -26,6 +32,14 @@ export class ApiframeError extends Error {
     return out;
   }
 }
+
+if (!globalThis[REGISTERED]) {
+  Object.defineProperty(ApiframeErrorClass, "name", { value: "ApiframeError" });
+  Object.defineProperty(globalThis, REGISTERED, { value: ApiframeErrorClass });
+}
+
+/** The class, as registered by whichever copy of this module ran first. */
+export const ApiframeError = globalThis[REGISTERED];
 
 /** Called from WebAssembly to raise an ApiframeError. */
 export function createError(message, props) {

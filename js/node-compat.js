@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync } from "./apiframe_reve.js";
+import { wasmBytes } from "./node-wasm.js";
 
 // Node 18 has Web Crypto only as node:crypto's webcrypto; 19+ has it as globalThis.crypto.
 // Loaded only there: importing node:crypto costs about a millisecond of start-up.
@@ -11,7 +12,7 @@ if (!globalThis.crypto?.subtle) {
   Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true, writable: true });
 }
 
-initSync({ module: readFileSync(new URL("./apiframe_reve_bg.wasm", import.meta.url)) });
+initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), readFileSync, createRequire) });
 
 export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
 export { ApiframeError } from "./errors.js";

@@ -3,9 +3,11 @@
 // `process.getBuiltinModule` reads the file without importing an ES module of Node's: the first
 // `import ... from "node:*"` in a process costs about 1.5 ms. Web Crypto is global here.
 import { initSync } from "./apiframe_reve.js";
+import { wasmBytes } from "./node-wasm.js";
 
 const { readFileSync } = process.getBuiltinModule("node:fs");
-initSync({ module: readFileSync(new URL("./apiframe_reve_bg.wasm", import.meta.url)) });
+const { createRequire } = process.getBuiltinModule("node:module");
+initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), readFileSync, createRequire) });
 
 export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
 export { ApiframeError } from "./errors.js";

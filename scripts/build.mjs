@@ -58,28 +58,50 @@ for (const { name, cargo } of modules) {
   }
 }
 
-// Typings as they are; each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and
-// errors.js into one minified module. The .wasm stays a file beside it (workerd imports it).
-const entries = ["browser.js", "deno.js", "edge.js", "node.js", "node-compat.js", "workerd.js"];
+// Each entry (js/<runtime>.js) bundled with wasm-bindgen's glue into one minified module; the
+// .wasm stays a file beside it (workerd imports it), and so does errors.js: one module of the
+// ApiframeError class that every entry imports. node.cjs is the CommonJS build of
+// js/node-require.js, importing errors.cjs (the CommonJS build of errors.js). Typings as
+// wasm-bindgen wrote them, with .d.cts twins for `require`.
+const entries = ["browser.js", "deno.js", "edge.js", "edge-light.js", "node.js", "node-compat.js", "workerd.js", "node.cjs"];
 for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
+const errorsModule = (file) => ({
+  name: "errors-module",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: `./${file}`, external: true }));
+  },
+});
+const bundleOptions = {
+  allowOverwrite: true,
+  bundle: true,
+  platform: "neutral",
+  target: "es2022",
+  // Identifiers kept: class and function names stay readable in stacks and consoles.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external: ["node:*", "*.wasm", "*.wasm?module"],
+  logLevel: "warning",
+};
 for (const entry of entries) {
+  const cjs = entry.endsWith(".cjs");
+  const source = cjs ? "node-require.js" : entry;
   await build({
-    entryPoints: [join(dist, entry)],
+    ...bundleOptions,
+    entryPoints: [join(dist, source)],
     outfile: join(dist, entry),
-    allowOverwrite: true,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    // Identifiers kept: class and function names stay readable in stacks and consoles.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    external: ["node:*", "*.wasm"],
-    banner: { js: `// apiframe-reve (${entry.replace(".js", "")} entry), MIT. Built by scripts/build.mjs from js/${entry} and wasm-bindgen's glue.` },
-    logLevel: "warning",
+    format: cjs ? "cjs" : "esm",
+    plugins: [errorsModule(cjs ? "errors.cjs" : "errors.js")],
+    // The glue's default wasm path (import.meta.url) is never taken: node.cjs passes the bytes.
+    ...(cjs ? { define: { "import.meta.url": "undefined" } } : {}),
+    banner: { js: `// apiframe-reve (${entry.replace(/\.c?js$/, "")} entry), MIT. Built by scripts/build.mjs from js/${source} and wasm-bindgen's glue.` },
   });
 }
-for (const glue of ["apiframe_reve.js", "apiframe_reve_client.js", "errors.js"]) rmSync(join(dist, glue));
+await build({ ...bundleOptions, entryPoints: [join(root, "js", "errors.js")], outfile: join(dist, "errors.cjs"), format: "cjs" });
+for (const glue of ["apiframe_reve.js", "apiframe_reve_client.js", "node-require.js", "node-wasm.js"]) rmSync(join(dist, glue));
+// The same typings for `require`: TypeScript reads .d.cts for CommonJS resolution.
+for (const [from, to] of [["apiframe_reve.d.ts", "apiframe_reve.d.cts"], ["errors.d.ts", "errors.d.cts"], ["index.d.ts", "index.d.cts"]]) {
+  writeFileSync(join(dist, to), readFileSync(join(dist, from), "utf8").replaceAll('from "./apiframe_reve.js"', 'from "./apiframe_reve.cjs"').replaceAll('from "./errors.js"', 'from "./errors.cjs"'));
+}
 
 const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 say(`gzipped: ${modules.map(({ name }) => `${name}_bg.wasm ${gz(`${name}_bg.wasm`)} B`).join(", ")}; ${entries.map((e) => `${e} ${gz(e)} B`).join(", ")}`);

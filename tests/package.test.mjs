@@ -15,11 +15,17 @@ test("the package resolves from node_modules, not from the source tree", () => {
 
 test("exports name an entry for every runtime and the typings first", () => {
   const entry = manifest.exports["."];
-  assert.deepEqual(Object.keys(entry), ["types", "workerd", "deno", "node", "edge-light", "worker", "browser", "default"]);
+  assert.deepEqual(Object.keys(entry), ["types", "workerd", "deno", "node", "edge-light", "worker", "browser", "require", "default"]);
+  assert.deepEqual(entry.types, { import: "./dist/index.d.ts", require: "./dist/index.d.cts" });
   // Only the browser entry gets the client-only module; "default" must keep every export.
   assert.equal(entry.default, "./dist/edge.js");
-  // Node: the lean entry where require(esm) and process.getBuiltinModule exist, else Node 18's.
-  assert.deepEqual(entry.node, { "module-sync": "./dist/node.js", default: "./dist/node-compat.js" });
+  // Node: the lean entry where require(esm) and process.getBuiltinModule exist; else the ES
+  // module for import and the CommonJS build for require (Node 18, Jest).
+  assert.deepEqual(entry.node, { "module-sync": "./dist/node.js", import: "./dist/node-compat.js", require: "./dist/node.cjs" });
+  assert.equal(entry.require, "./dist/node.cjs");
+  assert.equal(manifest.main, "./dist/node.cjs");
+  // Every entry runs code at load (it instantiates the module): only the typings are pure.
+  assert.deepEqual(manifest.sideEffects, ["./dist/*.js", "./dist/*.cjs"]);
   const files = Object.values(entry).flatMap((f) => (typeof f === "string" ? [f] : Object.values(f)));
   for (const file of files) assert.ok(readdirSync(join(pkgDir, "dist")).includes(file.replace("./dist/", "")), file);
 });
@@ -32,25 +38,36 @@ test("this Node resolves the entry it can run, and it loads", async () => {
   const m = await import("apiframe-reve");
   assert.equal(typeof m.ReveClient, "function");
   assert.deepEqual(m.imageUrls({ result: { images: ["https://x/y.png"] } }), ["https://x/y.png"]);
+  const required = require("apiframe-reve");
   if (moduleSync) {
     // CommonJS callers: require() of the ES module works (no top-level await in it).
-    assert.equal(require("apiframe-reve").ReveClient, m.ReveClient);
+    assert.equal(required.ReveClient, m.ReveClient);
+  } else {
+    assert.ok(require.resolve("apiframe-reve").endsWith("/dist/node.cjs"));
   }
+  // One ApiframeError class, whichever entry threw: ES module, CommonJS, or both in one app.
+  const cjs = require(join(pkgDir, "dist", "node.cjs"));
+  assert.equal(cjs.ApiframeError, m.ApiframeError);
+  assert.throws(() => new cjs.ReveClient({}), (e) => e instanceof m.ApiframeError && e.code === "invalid_request");
+  assert.throws(() => new m.ReveClient({}), (e) => e instanceof required.ApiframeError);
 });
 
 test("the tarball ships the built files, README and LICENSE, and nothing of the source tree", () => {
   const files = readdirSync(pkgDir).sort();
   assert.deepEqual(files, ["LICENSE", "README.md", "dist", "package.json"]);
   const dist = readdirSync(join(pkgDir, "dist"));
-  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "errors.d.ts", "index.d.ts", "node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
+  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "apiframe_reve.d.cts", "errors.d.ts", "errors.d.cts", "index.d.ts", "index.d.cts", "node.js", "node-compat.js", "node.cjs", "browser.js", "workerd.js", "deno.js", "edge.js", "edge-light.js", "errors.js", "errors.cjs"]) {
     assert.ok(dist.includes(f), f);
   }
-  // Each entry is one self-contained module: the glue and errors.js are bundled into it.
-  assert.ok(!dist.includes("apiframe_reve.js") && !dist.includes("errors.js"), dist.join(", "));
-  for (const entry of ["node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js"]) {
+  // Each entry is one module with the glue bundled in; the error class is one module beside
+  // them (errors.js, or errors.cjs for node.cjs), shared, not copied into each.
+  assert.ok(!dist.includes("apiframe_reve.js"), dist.join(", "));
+  for (const entry of ["node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js", "edge-light.js"]) {
     const text = readFileSync(join(pkgDir, "dist", entry), "utf8");
     const imports = [...text.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
-    assert.ok(imports.every((i) => i.startsWith("node:") || i.endsWith(".wasm")), `${entry} imports ${imports}`);
+    assert.ok(imports.every((i) => i.startsWith("node:") || /\.wasm(\?module)?$/.test(i) || i === "./errors.js"), `${entry} imports ${imports}`);
+    assert.ok(imports.includes("./errors.js"), `${entry} shares errors.js`);
+    assert.ok(!text.includes("class ApiframeError"), `${entry} has no copy of the class`);
     const modules = new Set(text.match(/apiframe_reve(_client)?_bg\.wasm/g));
     assert.deepEqual([...modules], [entry === "browser.js" ? "apiframe_reve_client_bg.wasm" : "apiframe_reve_bg.wasm"], entry);
   }
