@@ -25,7 +25,7 @@ async function bundle(entry, resolveDir, conditions) {
 }
 
 const rows = [];
-for (const [name, file, conditions] of [["browser", "browser.js", ["browser"]], ["node", "node.js", ["node"]], ["workerd", "workerd.js", ["workerd", "worker", "browser"]], ["edge, default", "edge.js", ["edge-light"]]]) {
+for (const [name, file, conditions] of [["browser", "browser.js", ["browser"]], ["node", "node.js", ["node"]], ["workerd", "workerd.js", ["workerd", "worker", "browser"]], ["worker, default", "edge.js", ["worker"]]]) {
   const js = await bundle(`export * from ${JSON.stringify(join(dist, file))};`, root, conditions);
   // The module this entry loads (the browser entry has the client-only one).
   const wasmFile = readFileSync(join(dist, file), "utf8").match(/apiframe_reve(_client)?_bg\.wasm/)[0];
