@@ -151,6 +151,20 @@ describe("the default store and the proxy's hardening", () => {
     assert.equal((await emu.stats()).stats.generateRequests, before);
   });
 
+  test("ids a store hands back are checked like any job id before they reach the service", async () => {
+    const mine = (await clientOf(createProxyHandler({ apiKey: KEY, upstream: emu.url, prefix: "/api/reve", allowAnonymous: true }), "x").generate({ prompt: "mine" })).jobId;
+    const hostile = {
+      get: async () => "erin",
+      put: async () => {},
+      list: async () => ({ jobIds: ["../../v2/account", mine, "not-a-uuid"], cursor: null }),
+    };
+    const p = createProxyHandler({ apiKey: KEY, upstream: emu.url, prefix: "/api/reve", jobStore: hostile, authorize: () => "erin" });
+    const before = (await emu.stats()).stats.otherRequests;
+    const { jobs } = await clientOf(p, "erin").listJobs();
+    assert.deepEqual(jobs.map((j) => j.id), [mine]);
+    assert.equal((await emu.stats()).stats.otherRequests, before, "no other path reached the service");
+  });
+
   test("with CORS configured, every answer says Vary: Origin", async () => {
     const p = createProxyHandler({ apiKey: KEY, upstream: emu.url, allowAnonymous: true, cors: ["https://app.example"] });
     for (const init of [{}, { headers: { origin: "https://app.example" } }, { headers: { origin: "https://evil.example" } }]) {

@@ -96,7 +96,7 @@ pub fn check_request(plain: JsValue) -> Result<GenerateRequest, ApiError> {
 }
 
 /// The body of a checked request.
-fn body(request: &GenerateRequest) -> Result<String, ApiError> {
+pub fn body(request: &GenerateRequest) -> Result<String, ApiError> {
     json_stringify(&to_js(request))
         .ok()
         .and_then(|t| t.as_string())

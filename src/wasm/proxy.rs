@@ -25,7 +25,7 @@ use crate::core::job::{Job, JobAccepted};
 use crate::core::job_owners::{self, Accepted, Caller, MemoryOwners, OwnedListQuery, Page, Verdict};
 use crate::core::proxy::{self, ProxyConfig, Refusal, Route, FORWARDED_HEADERS};
 use crate::core::response::is_success;
-use crate::core::routes::{normalize_base_url, DEFAULT_BASE_URL};
+use crate::core::routes::{self, normalize_base_url, DEFAULT_BASE_URL};
 use crate::core::settings::{self, number_in};
 
 /// How long the proxy waits for the upstream before answering 504.
@@ -382,8 +382,9 @@ impl Proxy {
             Ok(p) => p,
             Err(_) => return refuse(job_owners::store_failed(), cors),
         };
-        let reads = page.job_ids.iter().map(|id| {
-            let request = Request::get(format!("/v2/jobs/{id}"));
+        // Ids from a caller's store are checked like any job id before they reach a path.
+        let reads = page.job_ids.iter().filter_map(|id| routes::job_path(id).ok()).map(|path| {
+            let request = Request::get(path);
             async move { self.upstream.attempt(&request, None).await }
         });
         let jobs = Array::new();
@@ -427,6 +428,6 @@ impl Proxy {
         let parsed = json_parse(&JsValue::from_str(&text)).map_err(|_| Refusal::not_json())?;
         let read = super::client::check_request(parsed);
         let checked = proxy::check_generate(&self.cfg, text.len(), read)?;
-        json_stringify(&to_js(&checked)).ok().and_then(|t| t.as_string()).ok_or_else(Refusal::not_json)
+        super::client::body(&checked).map_err(|_| Refusal::not_json())
     }
 }
