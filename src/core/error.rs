@@ -41,10 +41,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The wire name, as serde spells it (`invalid_request`, ...).
     pub fn as_str(self) -> &'static str {
-        super::serde_names::names::<ErrorCode>()
-            .get(self as usize)
-            .copied()
-            .unwrap_or("server")
+        super::serde_names::variant_name::<ErrorCode>(self as usize)
     }
 
     /// Whether a failure of this kind may go away if the same call is made again.

@@ -65,6 +65,12 @@ pub fn names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     }
 }
 
+/// The serde name of variant number `index` of enum `T` (`Scope::Team as usize` gives
+/// `"team"`); empty if there is none, so it never panics.
+pub fn variant_name<'de, T: Deserialize<'de>>(index: usize) -> &'static str {
+    names::<T>().get(index).copied().unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +99,6 @@ mod tests {
         assert_eq!(names::<S>(), ["apiKey", "webhook_url"]);
         assert_eq!(names::<E>(), ["16:9", "1:1"]);
         assert!(names::<String>().is_empty());
+        assert_eq!((variant_name::<E>(1), variant_name::<E>(9)), ("1:1", ""));
     }
 }
