@@ -264,6 +264,18 @@ test("Try a failure: each fault the emulator makes, and what the library did abo
   await page.locator("#failures summary").click();
 });
 
+test("recent jobs are paginated: Load more brings the next page from the service", async () => {
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#gallery li").length === 8);
+  assert.equal(await page.isVisible("#recent-more"), true, "more than a page of jobs by now");
+  const firstPage = await page.$$eval("#gallery li", (lis) => lis.map((li) => li.dataset.jobId));
+  await page.getByRole("button", { name: "Load more" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#gallery li").length > 8);
+  const all = await page.$$eval("#gallery li", (lis) => lis.map((li) => li.dataset.jobId));
+  assert.deepEqual(all.slice(0, 8), firstPage);
+  assert.equal(new Set(all).size, all.length, "no job twice");
+});
+
 test("expired outputs say so instead of showing a broken image", async () => {
   const old = await startEmulator([
     "--job-ms", "200", "--retention-ms", "800", "--www", join(repo, "www"),
