@@ -278,7 +278,9 @@ test("recent jobs are paginated: Load more brings the next page from the service
 
 test("expired outputs say so instead of showing a broken image", async () => {
   const old = await startEmulator([
-    "--job-ms", "200", "--retention-ms", "800", "--www", join(repo, "www"),
+    // Expired at 3 s after the job ends; the emulator forgets the job at twice that, which
+    // leaves the page 3 s to list it however loaded the machine is.
+    "--job-ms", "200", "--retention-ms", "3000", "--www", join(repo, "www"),
     "--mount", `dist=${join(consumer, "node_modules", "apiframe-reve", "dist")}`,
   ]);
   const context = await browser.newContext();
