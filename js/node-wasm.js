@@ -4,5 +4,6 @@
 // from the app's node_modules.
 export function wasmBytes(url, readFileSync, createRequire) {
   if (url.protocol === "file:") return readFileSync(url);
-  return readFileSync(createRequire(`${process.cwd()}/`).resolve("apiframe-reve/apiframe_reve_bg.wasm"));
+  const manifest = createRequire(`${process.cwd()}/`).resolve("apiframe-reve/package.json");
+  return readFileSync(`${manifest.slice(0, -"package.json".length)}dist/apiframe_reve_bg.wasm`);
 }
