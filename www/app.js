@@ -79,11 +79,8 @@ function loadConnection() {
 
 /** The emulator tells how long its jobs take; the page shows it as the average. */
 async function learnAverage() {
-  if (connection().mode !== "emulator") return;
-  try {
-    const stats = await (await fetch("/__emulator/stats")).json();
-    if (stats.jobMs > 0) state.expectedMs = stats.jobMs;
-  } catch { /* not the emulator: keep Reve's 15 s */ }
+  const stats = await emulatorStats();
+  if (stats?.jobMs > 0) state.expectedMs = stats.jobMs;
   $("avg").textContent = (state.expectedMs / 1000).toFixed(state.expectedMs < 10000 ? 1 : 0);
 }
 

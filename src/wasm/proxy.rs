@@ -11,13 +11,12 @@ use futures_util::future::join_all;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request as JsRequest, Response, ResponseInit, Url};
 
 use super::args::{self, option_expectation};
 use super::js_error::{to_js, Failure};
 use super::options::{CorsOptions, ProxyOptions};
-use super::transport::{header, json_parse, json_stringify, Received, Request, Transport};
+use super::transport::{header, json_parse, json_stringify, settled, Received, Request, Transport};
 use super::trap;
 use crate::core::decode::decode;
 use crate::core::error::{ApiError, ErrorCode};
@@ -47,10 +46,6 @@ struct StorePage {
     job_ids: Vec<String>,
     #[serde(default)]
     cursor: Option<String>,
-}
-
-async fn settled(p: &JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(p)).await
 }
 
 impl Owners {

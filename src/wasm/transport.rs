@@ -74,6 +74,12 @@ pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signa
     }
 }
 
+/// A promise's outcome, awaited. `Promise.resolve` first: a caller's function may hand back
+/// any value, and a thenable that throws becomes a rejection instead of an exception.
+pub async fn settled(p: &JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(p)).await
+}
+
 /// Sleeps `ms`, or ends early with `aborted` when the signal fires.
 pub async fn sleep(ms: f64, signal: Option<&AbortSignal>, what: &str) -> Result<(), Failure> {
     match race(pending::<()>(), Some(ms), signal).await {
@@ -245,40 +251,39 @@ impl Transport {
 
     /// One attempt: the answer read whole, or why there is none.
     pub async fn attempt(&self, r: &Request, signal: Option<&AbortSignal>) -> Result<Received, Failure> {
-        let what = r.what();
+        // `r.what()` ("GET /v2/jobs/…") is built only on the error paths.
         if signal.is_some_and(AbortSignal::aborted) {
-            return Err(aborted(signal, &what));
+            return Err(aborted(signal, &r.what()));
         }
-        let controller = AbortController::new().map_err(|_| unpreparable(&what))?;
-        let init = self.init(r, &controller.signal()).map_err(|_| unpreparable(&what))?;
+        let controller = AbortController::new().map_err(|_| unpreparable(&r.what()))?;
+        let init = self.init(r, &controller.signal()).map_err(|_| unpreparable(&r.what()))?;
         let url = format!("{}{}", self.base_url, r.path);
         let started = match &self.fetch {
             Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init),
             None => global_fetch(&url, &init),
         };
         let promise = started.map_err(|e| {
-            network(format!("{what}: fetch could not start ({}); pass options.fetch if this runtime has none", describe(&e)), e)
+            network(format!("{}: fetch could not start ({}); pass options.fetch if this runtime has none", r.what(), describe(&e)), e)
         })?;
         let exchange = async {
-            // Promise.resolve: a caller's fetch may hand back anything.
-            let response = JsFuture::from(Promise::resolve(&promise))
+            let response = settled(&promise)
                 .await
-                .map_err(|e| network(format!("{what} failed: {}", describe(&e)), e))?;
+                .map_err(|e| network(format!("{} failed: {}", r.what(), describe(&e)), e))?;
             let response: Response = response.unchecked_into();
-            let unreadable = |e: JsValue| network(format!("{what}: the answer could not be read: {}", describe(&e)), e);
+            let unreadable = |e: JsValue| network(format!("{}: the answer could not be read: {}", r.what(), describe(&e)), e);
             let text = response.text().map_err(unreadable)?;
-            let text = JsFuture::from(Promise::resolve(&text)).await.map_err(unreadable)?;
+            let text = settled(&text).await.map_err(unreadable)?;
             Ok(Received { status: response.status(), text, headers: response.headers() })
         };
         match race(exchange, Some(self.timeout_ms), signal).await {
             Won::Done(received) => received,
             Won::Deadline => {
                 controller.abort();
-                Err(ApiError::new(ErrorCode::Timeout, format!("{what} took longer than {} ms", self.timeout_ms)).into())
+                Err(ApiError::new(ErrorCode::Timeout, format!("{} took longer than {} ms", r.what(), self.timeout_ms)).into())
             }
             Won::Aborted => {
                 controller.abort();
-                Err(aborted(signal, &what))
+                Err(aborted(signal, &r.what()))
             }
         }
     }

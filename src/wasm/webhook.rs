@@ -4,12 +4,11 @@
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::args::{self, option_expectation};
 use super::js_error::Failure;
 use super::options::WebhookInput;
-use super::transport::json_parse;
+use super::transport::{json_parse, settled};
 use super::trap;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::webhook::{check_event, parse_signature, EventHead};
@@ -28,7 +27,7 @@ async fn call(target: &JsValue, method: &str, call_args: &[JsValue]) -> Result<J
     let failed = || ApiError::new(ErrorCode::InvalidRequest, format!("crypto.subtle.{method} failed"));
     let f: Function = args::get(target, method).dyn_into().map_err(|_| failed())?;
     let p = f.apply(target, &call_args.iter().collect::<Array>()).map_err(|_| failed())?;
-    JsFuture::from(Promise::resolve(&p)).await.map_err(|_| failed())
+    settled(&p).await.map_err(|_| failed())
 }
 
 /// The body's bytes: a string as UTF-8, or the bytes of an ArrayBuffer or typed array.
