@@ -23,7 +23,8 @@ USAGE: apiframe-emulator [OPTIONS]
   --max-jobs N         jobs kept in memory; the oldest are evicted past it (default 100000)
   --fault SPEC         queue a fault: KIND[:COUNT][@ROUTE], repeatable. KIND: 429 500 503 html
                        malformed reset lost_response slow job_failed job_cancelled;
-                       ROUTE: any generate job list (default any)
+                       ROUTE: any generate job list file (default any: every /v2 route)
+  --rate-limit N       requests a second per API key on /v2 routes (token bucket); default off
   -h, --help           this text
 ";
 
@@ -40,6 +41,8 @@ pub struct Config {
     pub retention_ms: u64,
     pub max_jobs: usize,
     pub faults: Vec<Fault>,
+    /// Requests a second per API key; `None`: no limit.
+    pub rate_limit: Option<u32>,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             retention_ms: 24 * 3600 * 1000,
             max_jobs: 100_000,
             faults: Vec::new(),
+            rate_limit: None,
         }
     }
 }
@@ -106,6 +110,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--retention-ms" => c.retention_ms = number(&flag, &value()?)?,
             "--max-jobs" => c.max_jobs = number(&flag, &value()?)?,
             "--fault" => c.faults.push(Fault::parse_flag(&value()?)?),
+            "--rate-limit" => {
+                c.rate_limit = Some(number::<u32>(&flag, &value()?)?).filter(|n| *n > 0)
+            }
             other => return Err(format!("unknown option '{other}' (see --help)")),
         }
     }
@@ -149,6 +156,10 @@ mod tests {
             (c.port, c.job_ms, c.api_keys.len(), c.faults.len()),
             (0, 300, 2, 1)
         );
+        assert_eq!(c.rate_limit, None);
+        assert_eq!(run(&["--rate-limit", "5"]).unwrap().rate_limit, Some(5));
+        assert_eq!(run(&["--rate-limit=0"]).unwrap().rate_limit, None);
+        assert!(run(&["--rate-limit", "-1"]).is_err());
         assert!(run(&["--port", "x"]).is_err());
         assert!(run(&["--nope"]).is_err());
     }

@@ -48,6 +48,7 @@ pub async fn stats(State(emu): State<Arc<Emulator>>) -> Response {
         "idempotencyRecords": st.idempotency.len(),
         "accounts": st.accounts,
         "jobMs": emu.config.job_ms,
+        "rateLimitPerSecond": st.limiter.per_second(),
     }))
     .into_response()
 }
@@ -88,7 +89,35 @@ pub async fn webhooks(State(emu): State<Arc<Emulator>>) -> Response {
 }
 
 /// `POST /__emulator/reset`: forget every job, record, fault and counter; accounts as at start.
+/// The rate limit stays as last set, its buckets full again.
 pub async fn reset(State(emu): State<Arc<Emulator>>) -> Response {
-    *emu.lock() = EmuState::new(&emu.config);
+    let mut st = emu.lock();
+    let rate = st.limiter.per_second();
+    *st = EmuState::new(&emu.config);
+    st.limiter.set_rate(rate);
     Json(Value::Object(Default::default())).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RateLimitUpdate {
+    per_second: Option<u32>,
+}
+
+/// `GET /__emulator/rate-limit`: `{perSecond}`, `null` when off.
+pub async fn rate_limit(State(emu): State<Arc<Emulator>>) -> Response {
+    Json(json!({ "perSecond": emu.lock().limiter.per_second() })).into_response()
+}
+
+/// `POST /__emulator/rate-limit` `{perSecond}`: requests a second per key (`null` or 0: off);
+/// every bucket starts full.
+pub async fn set_rate_limit(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<RateLimitUpdate>(&body) {
+        Ok(u) => {
+            let mut st = emu.lock();
+            st.limiter.set_rate(u.per_second);
+            Json(json!({ "perSecond": st.limiter.per_second() })).into_response()
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, &format!("Bad rate limit: {e}")),
+    }
 }

@@ -48,7 +48,7 @@ impl FaultKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Route {
-    /// Any `/v2/...` request.
+    /// Any `/v2/...` request (never a file: file faults are asked for with `file`).
     #[default]
     Any,
     /// `POST /v2/images/generate`.
@@ -57,6 +57,8 @@ pub enum Route {
     Job,
     /// `GET /v2/jobs`.
     List,
+    /// `GET /files/...`: the output images.
+    File,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -84,7 +86,7 @@ impl Fault {
             Some((r, route)) => (
                 r,
                 serde_json::from_value(serde_json::Value::String(route.into())).map_err(|_| {
-                    format!("unknown fault route '{route}': use any, generate, job or list")
+                    format!("unknown fault route '{route}': use any, generate, job, list or file")
                 })?,
             ),
             None => (s, Route::Any),
@@ -111,8 +113,14 @@ impl Fault {
         })
     }
 
+    /// `Retry-After` seconds of a 429 fault.
+    pub fn retry_after_secs(&self) -> u64 {
+        self.retry_after.unwrap_or(1)
+    }
+
     fn applies_to(&self, route: Route) -> bool {
-        !self.kind.is_job_outcome() && (self.route == Route::Any || self.route == route)
+        !self.kind.is_job_outcome()
+            && (self.route == route || (self.route == Route::Any && route != Route::File))
     }
 }
 
@@ -185,6 +193,26 @@ mod tests {
         assert!(q.take_for_request(Route::Job).is_some());
         assert!(q.take_for_request(Route::Job).is_none());
         assert_eq!(q.take_job_outcome(), Some(FaultKind::JobFailed));
+        assert_eq!(q.take_job_outcome(), None);
+    }
+
+    #[test]
+    fn file_faults_are_opt_in() {
+        assert_eq!(Fault::parse_flag("503@file").unwrap().route, Route::File);
+        let err = Fault::parse_flag("503@files").unwrap_err();
+        assert!(err.contains("list or file"), "{err}");
+        let mut q = Faults::default();
+        q.push(Fault::parse_flag("500").unwrap());
+        q.push(Fault::parse_flag("html@file").unwrap());
+        assert_eq!(
+            q.take_for_request(Route::File).map(|f| f.kind),
+            Some(FaultKind::Html)
+        );
+        assert!(
+            q.take_for_request(Route::File).is_none(),
+            "`any` skips files"
+        );
+        assert!(q.take_for_request(Route::Job).is_some());
         assert_eq!(q.take_job_outcome(), None);
     }
 }

@@ -7,13 +7,15 @@ mod clock;
 mod config;
 mod control;
 mod driver;
+mod fault_answer;
 mod faults;
+mod file_requests;
 mod image;
 mod job;
-
+mod rate_limit;
 mod server;
 mod state;
-
+mod token_bucket;
 mod validate;
 mod webhook;
 
@@ -75,6 +77,9 @@ async fn main() {
         );
     }
     eprintln!("apiframe-emulator: jobs take about {} ms", config.job_ms);
+    if let Some(n) = config.rate_limit {
+        eprintln!("apiframe-emulator: rate limit {n} requests a second per API key");
+    }
     for f in &config.faults {
         eprintln!(
             "apiframe-emulator: queued fault {}",

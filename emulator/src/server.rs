@@ -1,22 +1,22 @@
-//! The router and the layers every answer passes through: request ids, CORS, faults.
+//! The router and the layers every answer passes through: request ids, CORS, and the front
+//! door (counters, the rate limit, faults).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::api::{self, error};
-use crate::control;
 use crate::faults::{FaultKind, Route};
 use crate::Emulator;
+use crate::{control, fault_answer, file_requests, rate_limit};
 
 pub fn router(emu: Arc<Emulator>) -> Router {
     let mut app = Router::new()
@@ -34,6 +34,10 @@ pub fn router(emu: Arc<Emulator>) -> Router {
         .route("/__emulator/keys", post(control::put_key))
         .route("/__emulator/webhooks", get(control::webhooks))
         .route("/__emulator/reset", post(control::reset))
+        .route(
+            "/__emulator/rate-limit",
+            post(control::set_rate_limit).get(control::rate_limit),
+        )
         .route("/__emulator/health", get(|| async { "ok" }))
         // A webhook receiver that accepts every delivery (the demo's default webhook URL).
         .route(
@@ -57,7 +61,7 @@ pub fn router(emu: Arc<Emulator>) -> Router {
         ])
         .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
         .max_age(Duration::from_secs(600));
-    app.layer(middleware::from_fn_with_state(emu.clone(), faults))
+    app.layer(middleware::from_fn_with_state(emu.clone(), front_door))
         .layer(cors)
         .layer(middleware::from_fn(request_id))
         .with_state(emu)
@@ -77,31 +81,19 @@ fn route_of(method: &Method, path: &str) -> Option<Route> {
         (&Method::POST, "/v2/images/generate") => Some(Route::Generate),
         (&Method::GET, "/v2/jobs") => Some(Route::List),
         (&Method::GET, p) if p.starts_with("/v2/jobs/") => Some(Route::Job),
+        (&Method::GET, p) if p.starts_with("/files/") => Some(Route::File),
         (m, p) if p.starts_with("/v2/") && m != Method::OPTIONS => Some(Route::Any),
         _ => None,
     }
 }
 
-/// A body that fails at once: the server drops the connection instead of answering.
-fn dropped_connection() -> Response {
-    let stream = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "emulated reset",
-        ))
-    });
-    let mut res = Response::new(Body::from_stream(stream));
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    res
-}
-
-async fn faults(State(emu): State<Arc<Emulator>>, req: Request, next: Next) -> Response {
+/// In front of the service and the file host: counts each request, applies the rate limit
+/// (`/v2/...` only), then the next matching fault.
+async fn front_door(State(emu): State<Arc<Emulator>>, req: Request, next: Next) -> Response {
     let Some(route) = route_of(req.method(), req.uri().path()) else {
         return next.run(req).await;
     };
+    let now = Instant::now();
     let fault = {
         let mut st = emu.lock();
         match route {
@@ -109,47 +101,24 @@ async fn faults(State(emu): State<Arc<Emulator>>, req: Request, next: Next) -> R
             Route::Job => st.stats.job_requests += 1,
             Route::List => st.stats.list_requests += 1,
             Route::Any => st.stats.other_requests += 1,
+            Route::File => file_requests::record(&mut st.stats, req.headers()),
         }
-        st.faults.take_for_request(route)
+        let key = (route != Route::File).then(|| rate_limit::key_of(req.headers()));
+        if let Some(key) = &key {
+            if let Some(refused) = rate_limit::admit(&mut st, key, now) {
+                return refused;
+            }
+        }
+        let fault = st.faults.take_for_request(route);
+        if let (Some(f), Some(key)) = (&fault, &key) {
+            if f.kind == FaultKind::RateLimited {
+                st.limiter.announce(key, now, f.retry_after_secs());
+            }
+        }
+        fault
     };
-    let Some(fault) = fault else {
-        return next.run(req).await;
-    };
-    match fault.kind {
-        FaultKind::RateLimited => {
-            let secs = fault.retry_after.unwrap_or(1);
-            let mut res = error(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded");
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-            res
-        }
-        FaultKind::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
-        FaultKind::Unavailable => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service temporarily unavailable",
-        ),
-        FaultKind::Html => (
-            StatusCode::BAD_GATEWAY,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\
-             <body><h1>502 Bad Gateway</h1><hr><p>upstream connect error</p></body></html>",
-        )
-            .into_response(),
-        FaultKind::Malformed => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            "{\"jobId\": \"b2c3d4e5-f6a7, \"sta",
-        )
-            .into_response(),
-        FaultKind::Reset => dropped_connection(),
-        FaultKind::LostResponse => {
-            let _ = next.run(req).await;
-            dropped_connection()
-        }
-        FaultKind::Slow => {
-            tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(5000))).await;
-            next.run(req).await
-        }
-        FaultKind::JobFailed | FaultKind::JobCancelled => next.run(req).await,
+    match fault {
+        Some(fault) => fault_answer::answer(fault, route, req, next).await,
+        None => next.run(req).await,
     }
 }

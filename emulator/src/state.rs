@@ -1,5 +1,5 @@
 //! Everything the emulator remembers, behind one lock: accounts and credits, jobs,
-//! idempotency records, pending faults, counters and the webhook log. Every collection is
+//! idempotency records, pending faults, rate-limit buckets, counters and the webhook log. Every collection is
 //! bounded: jobs and records expire, and the oldest are evicted past `max_jobs`.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::job::{Job, Outcome};
+use crate::rate_limit::RateLimiter;
 use crate::rng::SplitMix64;
 use crate::webhook::Attempt;
 
@@ -43,6 +44,16 @@ pub struct Stats {
     pub other_requests: u64,
     pub jobs_created: u64,
     pub idempotent_replays: u64,
+    /// `GET /files/...` requests.
+    pub file_requests: u64,
+    /// File requests with an `x-api-key`, `authorization` or `cookie` header.
+    pub file_requests_with_credentials: u64,
+    /// The header names (no values) of the last file request, lowercase and sorted.
+    pub last_file_request_headers: Vec<String>,
+    /// Requests the rate limit refused (429).
+    pub rate_limited: u64,
+    /// Requests that arrived inside a Retry-After window announced to their key.
+    pub rate_limit_violations: u64,
 }
 
 pub struct State {
@@ -52,6 +63,7 @@ pub struct State {
     pub order: BTreeSet<(u64, Uuid)>,
     pub idempotency: HashMap<(String, String), IdempotencyRecord>,
     pub faults: Faults,
+    pub limiter: RateLimiter,
     pub rng: SplitMix64,
     pub stats: Stats,
     pub deliveries: VecDeque<Attempt>,
@@ -84,6 +96,7 @@ impl State {
             order: BTreeSet::new(),
             idempotency: HashMap::new(),
             faults,
+            limiter: RateLimiter::new(config.rate_limit),
             rng: SplitMix64::new(config.seed),
             stats: Stats::default(),
             deliveries: VecDeque::new(),

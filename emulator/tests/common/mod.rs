@@ -96,6 +96,16 @@ impl Emulator {
         panic!("job {id} never finished");
     }
 
+    /// Runs a job to completion and returns its image's URL.
+    pub async fn file_url(&self) -> String {
+        let id = self
+            .submit_ok(serde_json::json!({"prompt": "a file", "model": "reve-create"}))
+            .await;
+        let done = self.until_final(&id).await.pop().unwrap();
+        assert_eq!(done["status"], "COMPLETED");
+        done["result"]["images"][0].as_str().unwrap().to_string()
+    }
+
     pub async fn control(&self, path: &str, body: Value) -> Value {
         let res = self
             .http
