@@ -7,7 +7,7 @@ import { ApiframeError } from "./errors.js";
 
 await init({ module_or_path: new URL("./apiframe_reve_client_bg.wasm", import.meta.url) });
 
-export { ReveClient, imageUrls } from "./apiframe_reve_client.js";
+export { ReveClient, imageUrls, reveCapabilities } from "./apiframe_reve_client.js";
 export { ApiframeError };
 
 const serverOnly = (name) =>

@@ -1,8 +1,10 @@
 // Typings of every entry of apiframe-reve (browser, Web Worker, Node, Deno, workerd). The
 // types come from the library's Rust types (serde + tsify) through wasm-bindgen.
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
+export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
 export type {
   AspectRatio,
+  DownloadedImage,
+  DownloadOptions,
   ErrorCode,
   GenerateOptions,
   GenerateRequest,
@@ -16,6 +18,7 @@ export type {
   Model,
   ProxyOptions,
   RequestOptions,
+  ReveCapabilities,
   ReveClientOptions,
   ReveParams,
   RunOptions,

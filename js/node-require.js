@@ -10,5 +10,5 @@ if (!globalThis.crypto?.subtle) {
 }
 initSync({ module: require("node:fs").readFileSync(require("node:path").join(__dirname, "apiframe_reve_bg.wasm")) });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
+export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
 export { ApiframeError } from "./errors.js";

@@ -5,5 +5,5 @@ import { initSync } from "./apiframe_reve.js";
 
 initSync({ module: wasmModule });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, verifyWebhook } from "./apiframe_reve.js";
+export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
 export { ApiframeError } from "./errors.js";

@@ -97,9 +97,12 @@ for (const entry of entries) {
   });
 }
 await build({ ...bundleOptions, entryPoints: [join(root, "js", "errors.js")], outfile: join(dist, "errors.cjs"), format: "cjs" });
+// apiframe-reve/ai imports the package by its own name (each runtime then gets its own entry):
+// ai.js as written, and its CommonJS twin.
+await build({ ...bundleOptions, entryPoints: [join(root, "js", "ai.js")], outfile: join(dist, "ai.cjs"), format: "cjs", external: ["apiframe-reve"] });
 for (const glue of ["apiframe_reve.js", "apiframe_reve_client.js", "node-require.js", "node-wasm.js"]) rmSync(join(dist, glue));
 // The same typings for `require`: TypeScript reads .d.cts for CommonJS resolution.
-for (const [from, to] of [["apiframe_reve.d.ts", "apiframe_reve.d.cts"], ["errors.d.ts", "errors.d.cts"], ["index.d.ts", "index.d.cts"]]) {
+for (const [from, to] of [["apiframe_reve.d.ts", "apiframe_reve.d.cts"], ["errors.d.ts", "errors.d.cts"], ["index.d.ts", "index.d.cts"], ["ai.d.ts", "ai.d.cts"]]) {
   writeFileSync(join(dist, to), readFileSync(join(dist, from), "utf8").replaceAll('from "./apiframe_reve.js"', 'from "./apiframe_reve.cjs"').replaceAll('from "./errors.js"', 'from "./errors.cjs"'));
 }
 

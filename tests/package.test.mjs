@@ -79,3 +79,19 @@ test("the shipped wasm is optimised: no names section, no debug info", () => {
   assert.ok(!text.includes(".debug_info"), "debug sections present");
   assert.ok(!text.includes("producers"), "producers section present");
 });
+
+test("apiframe-reve/ai resolves for import and require, on the package's own entry", async () => {
+  assert.deepEqual(manifest.exports["./ai"], {
+    import: { types: "./dist/ai.d.ts", default: "./dist/ai.js" },
+    require: { types: "./dist/ai.d.cts", default: "./dist/ai.cjs" },
+  });
+  const ai = await import("apiframe-reve/ai");
+  assert.equal(typeof ai.createApiframe, "function");
+  assert.equal(ai.apiframe.image("reve-create").specificationVersion, "v3");
+  // It imports the package by name, so it runs on this runtime's entry (one module instance).
+  const text = readFileSync(join(pkgDir, "dist", "ai.js"), "utf8");
+  assert.deepEqual([...text.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]), ["apiframe-reve"]);
+  const cjs = require("apiframe-reve/ai");
+  assert.equal(typeof cjs.createApiframe, "function");
+  assert.throws(() => cjs.createApiframe({ apiKy: "k" }), (e) => e.code === "invalid_request" && /did you mean "apiKey"/.test(e.message));
+});

@@ -7,14 +7,18 @@ import { KEY, startEmulator } from "./support/emulator.mjs";
 import { startWorker } from "./support/workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-let emu, worker;
+let emu, worker, images;
+const PNG_HEAD = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 before(async () => {
   emu = await startEmulator(["--job-ms", "400"]);
-  worker = await startWorker(join(here, "workerd", "worker.mjs"), { bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url } });
+  const bindings = { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url };
+  worker = await startWorker(join(here, "workerd", "worker.mjs"), { bindings });
+  images = await startWorker(join(here, "workerd", "images-worker.mjs"), { bindings });
 });
 after(async () => {
   await worker?.stop();
+  await images?.stop();
   await emu?.stop();
 });
 
@@ -55,4 +59,41 @@ test("an abort inside the Worker rejects AbortError with the jobId", async () =>
   assert.equal(body.name, "AbortError");
   assert.equal(body.code, "aborted");
   assert.match(body.jobId, /^[0-9a-f-]{36}$/);
+});
+
+test("downloadImages in a Worker: the PNG's bytes, and no key sent to the output host", async () => {
+  await emu.reset();
+  const res = await images.fetch("/download");
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.equal(body.length, 1);
+  assert.equal(body[0].mediaType, "image/png");
+  assert.deepEqual(body[0].head, PNG_HEAD);
+  assert.ok(body[0].length > 1000);
+  const { stats } = await emu.stats();
+  assert.equal(stats.fileRequests, 1);
+  assert.equal(stats.fileRequestsWithCredentials, 0);
+});
+
+test("the AI SDK's generateImage in a Worker: two images, the size sent as its ratio with a warning", async () => {
+  await emu.reset();
+  const res = await images.fetch("/generate");
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.equal(body.images.length, 2);
+  for (const i of body.images) {
+    assert.equal(i.mediaType, "image/png");
+    assert.deepEqual(i.head, PNG_HEAD);
+  }
+  assert.deepEqual(body.meta.map((m) => m.aspectRatio), ["16:9", "16:9"]);
+  assert.equal(body.warnings[0].feature, "size");
+  assert.equal((await emu.stats()).stats.jobsCreated, 2);
+});
+
+test("generateImage in a Worker refuses a ratio Reve lacks before sending, as an ApiframeError", async () => {
+  await emu.reset();
+  const body = await (await images.fetch("/bad-ratio")).json();
+  assert.equal(body.isApiframeError, true, JSON.stringify(body));
+  assert.equal(body.field, "aspectRatio");
+  assert.equal((await emu.stats()).stats.generateRequests, 0);
 });

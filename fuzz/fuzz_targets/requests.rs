@@ -1,6 +1,10 @@
 //! Any request a caller (or a browser through the proxy) could make, as JSON through serde.
 #![no_main]
 
+use apiframe_reve::core::ai_sdk::{self, ImageCall};
+use apiframe_reve::core::download;
+use apiframe_reve::core::extra_headers;
+use apiframe_reve::core::job::Job;
 use apiframe_reve::core::list_params;
 use apiframe_reve::core::proxy::{self, ProxyConfig};
 use apiframe_reve::core::request::{check_idempotency_key, read_json};
@@ -21,7 +25,30 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(params) = list_params::read(&value) {
             let _ = params.path();
         }
+        if let Ok(job) = serde_json::from_value::<Job>(value.clone()) {
+            let _ = download::urls(&job);
+        }
     }
+    // The AI SDK's settings (prompt|size|aspectRatio|seed), and what passes is a request that
+    // reads back as itself.
+    let mut parts = text.split('|');
+    let mut next = || parts.next().map(str::to_string);
+    let call = ImageCall {
+        prompt: next(),
+        size: next(),
+        aspect_ratio: next(),
+        seed: next().and_then(|s| s.parse().ok()),
+        n: Some(1.0),
+        ..ImageCall::default()
+    };
+    if let Ok(plan) = ai_sdk::plan(call) {
+        let again = serde_json::to_value(&plan.request).unwrap();
+        assert_eq!(read_json(&again).ok().as_ref(), Some(&plan.request));
+    }
+    let _ = ai_sdk::check_model(&text);
+    let _ = download::media_type(data, Some(&text));
+    let _ = download::declared_too_large(Some(&text), 1e6);
+    let _ = extra_headers::check("headers", vec![(text.to_string(), Some(text.to_string()))]);
     let (method, path) = text.split_once(' ').unwrap_or(("GET", &text));
     let _ = proxy::route(&cfg, method, path);
     let _ = proxy::cors_headers(&cfg, Some(&text));

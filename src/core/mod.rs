@@ -6,8 +6,12 @@
 // JavaScript: boxing them would cost an allocation per error and buy nothing on the hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod ai_sdk;
+pub mod capabilities;
 pub mod decode;
+pub mod download;
 pub mod error;
+pub mod extra_headers;
 pub mod job;
 pub mod job_owners;
 pub mod list_params;

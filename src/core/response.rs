@@ -30,7 +30,7 @@ pub struct Answer<'a> {
     pub now_ms: f64,
 }
 
-fn code_for(status: u16) -> ErrorCode {
+pub fn code_for(status: u16) -> ErrorCode {
     match status {
         401 => ErrorCode::Authentication,
         403 => ErrorCode::Permission,
@@ -45,7 +45,7 @@ fn code_for(status: u16) -> ErrorCode {
     }
 }
 
-fn is_retryable(status: u16) -> bool {
+pub fn is_retryable(status: u16) -> bool {
     status == 408 || status == 429 || (status >= 500 && status != 501)
 }
 

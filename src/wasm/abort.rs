@@ -1,6 +1,7 @@
-//! The caller's `AbortSignal` as a future that resolves when it aborts, and removes its
-//! listener when dropped (as workers-rs's `AbortSignal` wrapper does); without a signal, it
-//! never resolves.
+//! Aborts both ways. The caller's `AbortSignal` as a future that resolves when it aborts, and
+//! removes its listener when dropped (as workers-rs's `AbortSignal` wrapper does); without a
+//! signal, it never resolves. And an `AbortController` that aborts what it started when it is
+//! dropped unfinished (as reqwest's wasm `AbortGuard` does).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -10,7 +11,37 @@ use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
+use web_sys::{AbortController, AbortSignal};
+
+/// Aborts its controller's work (a fetch and its body) when dropped, unless disarmed.
+pub struct AbortGuard {
+    controller: AbortController,
+    armed: bool,
+}
+
+impl AbortGuard {
+    pub fn new() -> Result<AbortGuard, JsValue> {
+        Ok(AbortGuard { controller: AbortController::new()?, armed: true })
+    }
+
+    /// The signal to hand to `fetch`.
+    pub fn signal(&self) -> AbortSignal {
+        self.controller.signal()
+    }
+
+    /// The work ended on its own: nothing to abort.
+    pub fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for AbortGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            self.controller.abort();
+        }
+    }
+}
 
 pub struct Aborted {
     watch: Option<Watch>,

@@ -99,16 +99,36 @@ pub fn signal(v: &JsValue) -> Result<Option<web_sys::AbortSignal>, ApiError> {
     Ok(Some(v.clone().unchecked_into()))
 }
 
+/// A `headers` option (`Record<string, string | undefined>`), checked by the core.
+pub fn headers(field: &str, v: &JsValue) -> Result<Vec<crate::core::extra_headers::Header>, ApiError> {
+    if absent(v) {
+        return Ok(Vec::new());
+    }
+    if !v.is_object() || Array::is_array(v) {
+        return Err(ApiError::wrong_type(field, "an object of header names and string values"));
+    }
+    let mut pairs = Vec::new();
+    for name in keys(v) {
+        let value = get(v, &name);
+        let Some(text) = value.as_string() else {
+            return Err(ApiError::wrong_type(&format!("{field}.{name}"), "a string"));
+        };
+        pairs.push((name, Some(text)));
+    }
+    crate::core::extra_headers::check(field, pairs)
+}
+
 /// What the option fields common to every call take, for messages.
 pub fn option_expectation(field: &str) -> Option<Expectation> {
     let what = match field {
-        "apiKey" | "baseUrl" | "upstream" | "prefix" | "idempotencyKey" => "a string",
+        "apiKey" | "baseUrl" | "baseURL" | "upstream" | "prefix" | "idempotencyKey" => "a string",
         "maxRetries" | "timeoutMs" | "expectedDurationMs" | "minPollIntervalMs"
-        | "maxPollIntervalMs" | "maxPromptLength" | "maxBodyBytes" => "a number",
+        | "maxPollIntervalMs" | "maxPromptLength" | "maxBodyBytes" | "maxBytes" => "a number",
         "dangerouslyAllowBrowser" | "allowAnonymous" => "true or false",
         "allowModels" => "an array of strings",
         "cors" => "an array of origins, or { origins: [...] }",
-        "options" => "an object",
+        "options" | "settings" => "an object",
+        "headers" => "an object of header names and string values",
         _ => return None,
     };
     Some((what.to_string(), None))

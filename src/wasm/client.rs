@@ -10,9 +10,11 @@ use web_sys::AbortSignal;
 
 use super::args::{self, option_expectation};
 use super::js_error::{to_js, Failure};
-use super::options::{GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
+use super::download;
+use super::options::{DownloadOptions, GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
 use super::transport::{self, json_parse, json_stringify, race, Request, Transport, Won};
 use super::trap;
+use crate::core::download::{self as downloads};
 use crate::core::error::ApiError;
 use crate::core::job::{self, Job, JobAccepted};
 use crate::core::list_params::{self, ListJobsParams};
@@ -117,7 +119,11 @@ impl ReveClient {
 
     fn build(options: &JsValue) -> Result<ReveClient, ApiError> {
         trap::check()?;
-        let o: ReveClientOptions = args::options(options, "options", option_expectation)?;
+        ReveClient::from_options(args::options(options, "options", option_expectation)?)
+    }
+
+    /// A client of checked settings.
+    pub(super) fn from_options(o: ReveClientOptions) -> Result<ReveClient, ApiError> {
         let s = ClientSettings::check(&ClientInput {
             api_key: o.api_key.as_deref(),
             base_url: o.base_url.as_deref(),
@@ -129,9 +135,11 @@ impl ReveClient {
             dangerously_allow_browser: o.dangerously_allow_browser.unwrap_or(false),
             in_browser_page: is_browser_page(),
         })?;
+        let mut transport = Transport::new(s.base_url, s.api_key, args::function("fetch", &o.fetch)?, s.timeout_ms);
+        transport.headers = args::headers("headers", &o.headers)?;
         Ok(ReveClient {
             shared: Rc::new(Shared {
-                transport: Transport::new(s.base_url, s.api_key, args::function("fetch", &o.fetch)?, s.timeout_ms),
+                transport,
                 retry: s.retry,
                 estimate: Cell::new(s.estimate),
                 bounds: s.bounds,
@@ -151,7 +159,7 @@ impl ReveClient {
         let shared = self.shared.clone();
         call((|| {
             let o: GenerateOptions = args::options(&options, "options", option_expectation)?;
-            let submission = submission(&request, o.idempotency_key)?;
+            let submission = submission(&request, o.idempotency_key, Vec::new())?;
             let signal = args::signal(&o.signal)?;
             Ok(async move { shared.transport.send(shared.retry, &submission, signal.as_ref()).await })
         })())
@@ -209,7 +217,7 @@ impl ReveClient {
             let signal = args::signal(&o.signal)?;
             Ok(async move {
                 let wait = Wait::new(&id, timeout_ms, None);
-                wait_for(&shared, wait, path, signal.as_ref(), on_progress.as_ref()).await
+                wait_for(&shared, wait, Request::get(path), signal.as_ref(), on_progress.as_ref()).await
             })
         })())
     }
@@ -225,7 +233,8 @@ impl ReveClient {
         let shared = self.shared.clone();
         call((|| {
             let o: RunOptions = args::options(&options, "options", option_expectation)?;
-            let submission = submission(&request, o.idempotency_key)?;
+            let headers = args::headers("headers", &o.headers)?;
+            let submission = submission(&request, o.idempotency_key, headers.clone())?;
             let timeout_ms = settings::wait_timeout_ms(o.timeout_ms)?;
             let on_progress = args::function("onProgress", &o.on_progress)?;
             let signal = args::signal(&o.signal)?;
@@ -234,14 +243,43 @@ impl ReveClient {
                 let accepted = shared.transport.send(shared.retry, &submission, signal).await?;
                 let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();
                 let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
-                wait_for(&shared, wait, path, signal, on_progress.as_ref()).await
+                let poll = Request { headers, ..Request::get(path) };
+                wait_for(&shared, wait, poll, signal, on_progress.as_ref()).await
+            })
+        })())
+    }
+
+    /// Downloads a completed job's images, in the order of `imageUrls(job)`: one `{ url,
+    /// bytes, mediaType }` each. No key, header or cookie goes to the output host. Retries as
+    /// a GET to the API does; a 404 (outputs are kept 24 hours) rejects `not_found`; a body
+    /// past `maxBytes` (default 50 MiB) rejects as soon as it passes.
+    #[wasm_bindgen(js_name = downloadImages, unchecked_return_type = "Promise<DownloadedImage[]>")]
+    pub fn download_images(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Job")] job: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DownloadOptions")] options: JsValue,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        call((|| {
+            if !job.is_object() {
+                return Err(ApiError::wrong_type("job", "a job (from run, waitForJob or getJob)"));
+            }
+            let o: DownloadOptions = args::options(&options, "options", option_expectation)?;
+            let max_bytes = downloads::max_bytes(o.max_bytes)?;
+            let signal = args::signal(&o.signal)?;
+            let parsed: Job = serde_wasm_bindgen::from_value(job.clone()).unwrap_or_default();
+            let urls = downloads::urls(&parsed)?;
+            let id = parsed.id.0.unwrap_or_default();
+            Ok(async move {
+                let got = download::all(&shared.transport, shared.retry, urls, max_bytes, signal.as_ref()).await;
+                got.map_err(|f| if id.is_empty() { f } else { f.with_job_id(&id) })
             })
         })())
     }
 }
 
 /// The checked request of `generate` and `run`, with its `Idempotency-Key`.
-fn submission(request: &JsValue, key: Option<String>) -> Result<Request, ApiError> {
+fn submission(request: &JsValue, key: Option<String>, headers: Vec<crate::core::extra_headers::Header>) -> Result<Request, ApiError> {
     let checked = read_request(request)?;
     let key = match key {
         Some(k) => {
@@ -255,6 +293,7 @@ fn submission(request: &JsValue, key: Option<String>) -> Result<Request, ApiErro
         path: GENERATE.to_string(),
         body: Some(body(&checked)?),
         idempotency_key: Some(key),
+        headers,
     })
 }
 
@@ -263,7 +302,7 @@ fn submission(request: &JsValue, key: Option<String>) -> Result<Request, ApiErro
 async fn wait_for(
     shared: &Shared,
     mut wait: Wait,
-    path: String,
+    request: Request,
     signal: Option<&AbortSignal>,
     on_progress: Option<&Function>,
 ) -> Result<JsValue, Failure> {
@@ -272,7 +311,6 @@ async fn wait_for(
     let started = transport::now();
     let timeout_ms = wait.timeout_ms();
     let polling = async {
-        let request = Request::get(path);
         let mut delay = wait.first_delay_ms(&shared.estimate.get(), shared.bounds);
         loop {
             if delay > 0.0 {

@@ -4,8 +4,12 @@
 //! are left out; `js/browser.js` stands in for them.
 
 mod abort;
+#[cfg(feature = "server")]
+mod ai_sdk;
 mod args;
+mod capabilities;
 mod client;
+mod download;
 mod js_error;
 mod options;
 #[cfg(feature = "server")]

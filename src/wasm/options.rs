@@ -47,6 +47,36 @@ pub struct ReveClientOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub dangerously_allow_browser: Option<bool>,
+    /// Headers added to every API request (never to an output host's); `undefined` values are
+    /// left out. The library's own (`accept`, `x-api-key`, ...) win over these.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "Record<string, string | undefined>")]
+    pub headers: JsValue,
+}
+
+/// Settings of `createApiframe` (`apiframe-reve/ai`), named as the AI SDK's providers name
+/// theirs. `apiframe`, the default provider, reads `APIFRAME_API_KEY` and `APIFRAME_BASE_URL`
+/// from `process.env` where the runtime has one.
+#[cfg(feature = "server")]
+#[derive(Deserialize, Default, Tsify)]
+pub struct ApiframeProviderSettings {
+    /// Your Apiframe key (`afk_...`); default `process.env.APIFRAME_API_KEY`.
+    #[serde(default, rename = "apiKey")]
+    #[tsify(optional)]
+    pub api_key: Option<String>,
+    /// The service, or your proxy (in a browser page); default `process.env.APIFRAME_BASE_URL`,
+    /// else https://api.apiframe.ai.
+    #[serde(default, rename = "baseURL")]
+    #[tsify(optional)]
+    pub base_url: Option<String>,
+    /// Headers added to every API request (never to the output host's).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "Record<string, string | undefined>")]
+    pub headers: JsValue,
+    /// A fetch to use instead of the global one (API requests and downloads); called unbound.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(input: string, init: RequestInit) => Promise<Response>")]
+    pub fetch: JsValue,
 }
 
 /// Options of `getJob` and `listJobs`.
@@ -94,6 +124,11 @@ pub struct WaitOptions {
 #[derive(Deserialize, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RunOptions {
+    /// Headers added to this call's API requests (the submission and the polls), over the
+    /// client's `headers`; `undefined` values are left out.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "Record<string, string | undefined>")]
+    pub headers: JsValue,
     /// Makes retries of this submission safe; one is made per call when left out.
     #[serde(default)]
     #[tsify(optional)]
@@ -110,6 +145,35 @@ pub struct RunOptions {
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "AbortSignal")]
     pub signal: JsValue,
+}
+
+/// Options of `downloadImages`.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadOptions {
+    /// Largest image in bytes (default 52428800, 50 MiB): a body past it is refused as soon as
+    /// it passes, and its stream is cancelled.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_bytes: Option<f64>,
+    /// Aborting rejects the call at once with code "aborted" and stops every download.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
+/// One downloaded output of a job.
+#[derive(serde::Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadedImage {
+    /// Where it was downloaded from (one of `imageUrls(job)`).
+    pub url: String,
+    /// The image's bytes, as the host sent them.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "Uint8Array")]
+    pub bytes: JsValue,
+    /// From the bytes' signature (PNG, JPEG, WebP, GIF, AVIF), else the host's Content-Type.
+    pub media_type: String,
 }
 
 /// Settings of `createProxyHandler`.

@@ -303,7 +303,7 @@ impl Proxy {
         } else {
             None
         };
-        let request = Request { method: route.method(), path: route.upstream_path(&url.search()), body, idempotency_key };
+        let request = Request { method: route.method(), path: route.upstream_path(&url.search()), body, idempotency_key, headers: Vec::new() };
         let received = match self.upstream.attempt(&request, None).await {
             Ok(r) => r,
             Err(f) => return refuse(Refusal::upstream_failed(f.code()), &cors),

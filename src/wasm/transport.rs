@@ -14,12 +14,13 @@ use js_sys::{Function, Object, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
-use super::abort::Aborted;
+use super::abort::{AbortGuard, Aborted};
 use super::args::get;
 use super::js_error::Failure;
 use crate::core::error::{ApiError, ErrorCode};
+use crate::core::extra_headers::Header;
 use crate::core::response::{self, Answer, Body};
 use crate::core::retry::{Attempts, RetryPolicy};
 
@@ -120,11 +121,13 @@ pub struct Request {
     pub path: String,
     pub body: Option<String>,
     pub idempotency_key: Option<String>,
+    /// The call's own headers (`run`'s `headers`), over the client's.
+    pub headers: Vec<Header>,
 }
 
 impl Request {
     pub fn get(path: String) -> Request {
-        Request { method: "GET", path, body: None, idempotency_key: None }
+        Request { method: "GET", path, body: None, idempotency_key: None, headers: Vec::new() }
     }
 
     pub fn what(&self) -> String {
@@ -190,6 +193,8 @@ pub struct Transport {
     pub api_key: Option<String>,
     pub fetch: Option<Function>,
     pub timeout_ms: f64,
+    /// The client's own headers (`headers`), sent with every API request.
+    pub headers: Vec<Header>,
     /// The headers of every GET through the global fetch, a plain object made at the first GET
     /// and then shared: fetch copies what it is given (a caller's fetch gets its own object,
     /// which it may change). In Node, `new Headers()` per call is a measurable cost.
@@ -209,12 +214,23 @@ fn set(headers: &Object, name: &str, value: &str) -> Result<(), JsValue> {
 
 impl Transport {
     pub fn new(base_url: String, api_key: Option<String>, fetch: Option<Function>, timeout_ms: f64) -> Transport {
-        Transport { base_url, api_key, fetch, timeout_ms, get_headers: OnceCell::new() }
+        Transport { base_url, api_key, fetch, timeout_ms, headers: Vec::new(), get_headers: OnceCell::new() }
     }
 
-    /// `accept` and the key.
-    fn base_headers(&self) -> Result<Object, JsValue> {
+    /// Starts `fetch(url, init)`: the caller's fetch, called unbound, or the global one.
+    pub fn start(&self, url: &str, init: &RequestInit) -> Result<JsValue, JsValue> {
+        match &self.fetch {
+            Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init),
+            None => global_fetch(url, init),
+        }
+    }
+
+    /// The client's headers, then the call's, then `accept` and the key (which win).
+    fn base_headers(&self, extra: &[Header]) -> Result<Object, JsValue> {
         let headers = Object::new();
+        for (name, value) in self.headers.iter().chain(extra) {
+            set(&headers, name, value)?;
+        }
         set(&headers, "accept", "application/json")?;
         if let Some(key) = &self.api_key {
             set(&headers, "x-api-key", key)?;
@@ -226,18 +242,18 @@ impl Transport {
         let init = RequestInit::new();
         init.set_method(r.method);
         init.set_signal(Some(signal));
-        if r.body.is_none() && r.idempotency_key.is_none() && self.fetch.is_none() {
+        if r.body.is_none() && r.idempotency_key.is_none() && r.headers.is_empty() && self.fetch.is_none() {
             let shared = match self.get_headers.get() {
                 Some(h) => h,
                 None => {
-                    let h = self.base_headers()?;
+                    let h = self.base_headers(&[])?;
                     self.get_headers.get_or_init(|| h)
                 }
             };
             init.set_headers(shared);
             return Ok(init);
         }
-        let headers = self.base_headers()?;
+        let headers = self.base_headers(&r.headers)?;
         if let Some(k) = &r.idempotency_key {
             set(&headers, "idempotency-key", k)?;
         }
@@ -255,14 +271,11 @@ impl Transport {
         if signal.is_some_and(AbortSignal::aborted) {
             return Err(aborted(signal, &r.what()));
         }
-        let controller = AbortController::new().map_err(|_| unpreparable(&r.what()))?;
-        let init = self.init(r, &controller.signal()).map_err(|_| unpreparable(&r.what()))?;
+        // Aborts the fetch when this attempt is dropped unfinished (a deadline or a race lost).
+        let guard = AbortGuard::new().map_err(|_| unpreparable(&r.what()))?;
+        let init = self.init(r, &guard.signal()).map_err(|_| unpreparable(&r.what()))?;
         let url = format!("{}{}", self.base_url, r.path);
-        let started = match &self.fetch {
-            Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init),
-            None => global_fetch(&url, &init),
-        };
-        let promise = started.map_err(|e| {
+        let promise = self.start(&url, &init).map_err(|e| {
             network(format!("{}: fetch could not start ({}); pass options.fetch if this runtime has none", r.what(), describe(&e)), e)
         })?;
         let exchange = async {
@@ -275,33 +288,58 @@ impl Transport {
             let text = settled(&text).await.map_err(unreadable)?;
             Ok(Received { status: response.status(), text, headers: response.headers() })
         };
-        match race(exchange, Some(self.timeout_ms), signal).await {
-            Won::Done(received) => received,
-            Won::Deadline => {
-                controller.abort();
-                Err(ApiError::new(ErrorCode::Timeout, format!("{} took longer than {} ms", r.what(), self.timeout_ms)).into())
-            }
-            Won::Aborted => {
-                controller.abort();
-                Err(aborted(signal, &r.what()))
-            }
+        let outcome = bounded(exchange, self.timeout_ms, signal, || r.what()).await;
+        if outcome.is_ok() {
+            guard.disarm();
         }
+        outcome
     }
 
     /// The request until it succeeds or the core says to stop: retries wait the policy's
     /// backoff (or `Retry-After`), and only replay-safe requests are retried.
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
-        let mut attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
-        loop {
-            let failure = match self.attempt(r, signal).await.and_then(Received::into_result) {
-                Ok(v) => return Ok(v),
-                Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
-                Err(f) => f,
-            };
-            match attempts.after_failure(&failure.error, js_sys::Math::random()) {
-                Some(ms) => sleep(ms as f64, signal, &r.what()).await?,
-                None => return Err(failure),
-            }
+        let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
+        retrying(attempts, signal, || r.what(), || async { self.attempt(r, signal).await.and_then(Received::into_result) }).await
+    }
+}
+
+/// One attempt's work, within its time limit and the caller's signal: `timeout` or `aborted`
+/// (naming `what`) when it does not end first. The work is dropped then (its abort guard
+/// fires).
+pub async fn bounded<T>(
+    work: impl Future<Output = Result<T, Failure>>,
+    limit_ms: f64,
+    signal: Option<&AbortSignal>,
+    what: impl Fn() -> String,
+) -> Result<T, Failure> {
+    match race(work, Some(limit_ms), signal).await {
+        Won::Done(outcome) => outcome,
+        Won::Deadline => Err(ApiError::new(ErrorCode::Timeout, format!("{} took longer than {limit_ms} ms", what())).into()),
+        Won::Aborted => Err(aborted(signal, &what())),
+    }
+}
+
+/// Attempts until one succeeds or the core's `attempts` say to stop, sleeping the backoff (or
+/// `Retry-After`) between them; an abort ends it at once. API requests and downloads alike.
+pub async fn retrying<T, F, Fut>(
+    mut attempts: Attempts,
+    signal: Option<&AbortSignal>,
+    what: impl Fn() -> String,
+    mut attempt: F,
+) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    loop {
+        let failure = match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
+            Err(f) => f,
+        };
+        match attempts.after_failure(&failure.error, js_sys::Math::random()) {
+            Some(ms) => sleep(ms as f64, signal, &what()).await?,
+            None => return Err(failure),
         }
     }
 }
