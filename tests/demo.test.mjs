@@ -2,6 +2,8 @@
 // picks a preset and a ratio, generates, watches the progress the service reports, sees the
 // image, its cost and the code, finds their jobs again from the service in a fresh browser,
 // resumes a running one, cancels, makes mistakes, and tries every fault the emulator makes.
+// Images are shown from the bytes `downloadImages` fetched (blob: URLs), and outputs that
+// expired say so in words.
 // Screenshots go to test-output/screenshots.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./support/chromium.mjs";
-import { KEY, startEmulator } from "./support/emulator.mjs";
+import { KEY, pngSize, startEmulator } from "./support/emulator.mjs";
 import { startWorker } from "./support/workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +21,48 @@ const shots = join(process.env.TEST_OUTPUT ?? join(consumer, ".."), "screenshots
 let emu, browser, page;
 
 const generateRequests = async () => (await emu.stats()).stats.generateRequests;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** An emulator of a test's own, serving the page: no other test's jobs, in any order. */
+const pageEmulator = (args) => startEmulator([
+  ...args, "--www", join(repo, "www"),
+  "--mount", `dist=${join(consumer, "node_modules", "apiframe-reve", "dist")}`,
+]);
+
+/** The page, loaded and ready, in `context`; its uncaught errors go to `errors`. */
+async function openPage(context, url, errors) {
+  const p = await context.newPage();
+  p.on("pageerror", (e) => errors.push(e));
+  await p.goto(`${url}/`);
+  await p.waitForSelector("body[data-ready=true]");
+  return p;
+}
+
+/** The bytes behind `url` as the page reads them (a blob: URL lives only in its page). */
+async function pageBytes(p, url) {
+  const base64 = await p.evaluate(async (u) => {
+    const b = new Uint8Array(await (await fetch(u)).arrayBuffer());
+    let s = "";
+    for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, url);
+  return Buffer.from(base64, "base64");
+}
+
+/** Images shown with a src that failed to load: what a broken image is. */
+const brokenImages = (p) => p.$$eval("img", (imgs) => imgs
+  .filter((i) => i.getAttribute("src") && i.checkVisibility() && i.complete && i.naturalWidth === 0)
+  .map((i) => i.getAttribute("src")));
+
+/** Waits until the service marks job `jobId` expired. */
+async function untilExpired(url, jobId) {
+  const headers = { "x-api-key": KEY };
+  for (;;) {
+    const job = await (await fetch(`${url}/v2/jobs/${jobId}`, { headers })).json();
+    if (job.expired) return job;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -80,7 +124,8 @@ test("pick a preset and a ratio, generate, watch the reported progress, get the 
   await page.waitForFunction(() => document.getElementById("image").naturalWidth > 0);
   const { w, h } = await page.$eval("#image", (img) => ({ w: img.naturalWidth, h: img.naturalHeight }));
   assert.equal(w * 9, h * 16);
-  assert.match(await page.getAttribute("#download", "href"), /\/files\/[0-9a-f-]{36}\.png$/);
+  assert.match(await page.getAttribute("#download", "href"), /^blob:/, "the Download link is the downloaded bytes");
+  assert.match(await page.getAttribute("#download", "download"), /^reve-\d+-16x9\.png$/);
   await page.waitForFunction(() => document.querySelectorAll("#gallery li").length === 1);
   await page.waitForFunction(() => /cost 4 credits; the key's balance is \d+ credits/.test(document.getElementById("costs").textContent));
   await page.screenshot({ path: join(shots, "demo-result.png"), fullPage: true });
@@ -98,12 +143,19 @@ test("the code for the request is shown, ready to copy", async () => {
   assert.ok(!code.includes("afk_local_dev"), "no key in the code to copy");
 });
 
-test("same seed again gives the same picture", async () => {
+test("same seed again gives the same picture, and frees the one it replaces", async () => {
   const first = await page.getAttribute("#image", "src");
+  assert.match(first, /^blob:/);
+  const before = await pageBytes(page, first);
   await page.getByRole("button", { name: "Same seed again" }).click();
-  await page.waitForFunction((src) => document.getElementById("image").getAttribute("src") !== src && !document.getElementById("generate").disabled, first);
-  const [a, b] = await page.evaluate(async (urls) => Promise.all(urls.map(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer())].join())), [first, await page.getAttribute("#image", "src")]);
-  assert.equal(a, b);
+  await page.waitForFunction((src) => {
+    const now = document.getElementById("image").getAttribute("src");
+    return now?.startsWith("blob:") && now !== src && !document.getElementById("generate").disabled;
+  }, first, { timeout: 20000 });
+  const again = await pageBytes(page, await page.getAttribute("#image", "src"));
+  assert.ok(again.equals(before), "the same bytes");
+  const old = await page.evaluate((u) => fetch(u).then(() => "alive", () => "revoked"), first);
+  assert.equal(old, "revoked", "the replaced image's object URL was revoked");
   await page.waitForFunction(() => document.querySelectorAll("#gallery li").length === 2);
 });
 
@@ -121,7 +173,10 @@ test("recent jobs come from the service: a fresh browser with empty storage list
     assert.match(text, /COMPLETED/);
     assert.match(text, /JASMINE GOLD/);
     assert.match(text, /16:9 · seed \d+/);
-    assert.match(await first.locator("img").getAttribute("src"), /\/files\/[0-9a-f-]{36}\.png$/);
+    // Its image is downloaded when the card comes into view.
+    await first.scrollIntoViewIfNeeded();
+    await first.locator("img").waitFor();
+    assert.match(await first.locator("img").getAttribute("src"), /^blob:/);
     await first.locator("button").click();
     assert.equal(await fresh.isVisible("#result"), true);
     assert.match(await fresh.textContent("#caption"), /JASMINE GOLD.*16:9.*seed \d+/);
@@ -276,32 +331,117 @@ test("recent jobs are paginated: Load more brings the next page from the service
   assert.equal(new Set(all).size, all.length, "no job twice");
 });
 
-test("expired outputs say so instead of showing a broken image", async () => {
-  const old = await startEmulator([
+test("the result and its Download are the downloaded bytes: blob: URLs of a PNG equal to the output file", async () => {
+  const own = await pageEmulator(["--job-ms", "300"]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  try {
+    const p = await openPage(context, own.url, errors);
+    await p.fill("#prompt", "A tea box labeled 'JASMINE GOLD', downloaded as bytes");
+    await p.getByRole("radio", { name: "2:3" }).check();
+    await p.getByRole("button", { name: "Generate" }).click();
+    await p.waitForFunction(() => {
+      const img = document.getElementById("image");
+      return img.getAttribute("src")?.startsWith("blob:") && img.complete && img.naturalWidth > 0;
+    }, null, { timeout: 20000 });
+    const href = await p.getAttribute("#download", "href");
+    assert.match(await p.getAttribute("#image", "src"), /^blob:/);
+    assert.match(href, /^blob:/);
+    assert.match(await p.getAttribute("#download", "download"), /^reve-\d+-2x3\.png$/, "the extension from the media type");
+
+    // The service's own record of the job names the output file; the download is its bytes.
+    const jobId = await p.textContent("#job-id");
+    const job = await (await fetch(`${own.url}/v2/jobs/${jobId}`, { headers: { "x-api-key": KEY } })).json();
+    const [fileUrl] = job.result.images;
+    assert.match(fileUrl, /\/files\/[0-9a-f-]{36}\.png$/);
+    const expected = Buffer.from(await (await fetch(fileUrl)).arrayBuffer());
+    const downloaded = await pageBytes(p, href);
+    assert.deepEqual([...downloaded.subarray(0, 8)], PNG_SIGNATURE, "a PNG");
+    assert.ok(downloaded.equals(expected), `the download (${downloaded.length} bytes) is the output file (${expected.length} bytes)`);
+    const { width, height } = pngSize(downloaded);
+    assert.equal(width * 3, height * 2, `2:3 (${width}×${height})`);
+
+    // Its card in Recent jobs shows the same bytes, downloaded too.
+    const card = p.locator(`#gallery li[data-job-id="${jobId}"]`);
+    await card.waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await card.locator("img[src^='blob:']").waitFor();
+    assert.ok((await pageBytes(p, await card.locator("img").getAttribute("src"))).equals(expected));
+
+    const { stats } = await own.stats();
+    assert.equal(stats.fileRequestsWithCredentials, 0, `no key, header or cookie went to the output host (${stats.lastFileRequestHeaders})`);
+    assert.deepEqual(await brokenImages(p), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await own.stop();
+  }
+});
+
+test("expired outputs say so in plain words instead of showing a broken image", async () => {
+  const old = await pageEmulator([
     // Expired at 3 s after the job ends; the emulator forgets the job at twice that, which
     // leaves the page 3 s to list it however loaded the machine is.
-    "--job-ms", "200", "--retention-ms", "3000", "--www", join(repo, "www"),
-    "--mount", `dist=${join(consumer, "node_modules", "apiframe-reve", "dist")}`,
+    "--job-ms", "200", "--retention-ms", "3000",
   ]);
   const context = await browser.newContext();
+  const errors = [];
   try {
     const headers = { "x-api-key": KEY, "content-type": "application/json" };
     const { jobId } = await (await fetch(`${old.url}/v2/images/generate`, { method: "POST", headers, body: JSON.stringify({ prompt: "kept for a moment", model: "reve-create" }) })).json();
-    let job;
-    do {
-      await new Promise((r) => setTimeout(r, 200));
-      job = await (await fetch(`${old.url}/v2/jobs/${jobId}`, { headers })).json();
-    } while (!job.expired);
-    const p = await context.newPage();
-    await p.goto(`${old.url}/`);
-    await p.waitForSelector("body[data-ready=true]");
+    await untilExpired(old.url, jobId);
+    const p = await openPage(context, old.url, errors);
     const item = p.locator(`#gallery li[data-job-id="${jobId}"]`);
     await item.waitFor();
-    assert.match(await item.textContent(), /Outputs expired/);
+    await p.waitForFunction((id) => /deleted/.test(document.querySelector(`#gallery li[data-job-id="${id}"]`).textContent), jobId);
+    assert.match(await item.textContent(), /These images were deleted: Apiframe keeps outputs for 24 hours\./);
     assert.equal(await item.locator("img").count(), 0, "no broken image");
+    assert.equal(await item.locator("button").isDisabled(), true, "nothing to open");
+    assert.deepEqual(await brokenImages(p), []);
+    assert.equal((await old.stats()).stats.fileRequests, 0, "the expired job was refused before any request");
+    assert.deepEqual(errors, []);
+    await item.screenshot({ path: join(shots, "demo-expired-card.png") });
   } finally {
     await context.close();
     await old.stop();
+  }
+});
+
+test("a job opened after its outputs expired says so where the image was, with nothing to download", async () => {
+  // Outputs kept 5 s: time enough to generate, list the job and download its card's image.
+  const own = await pageEmulator(["--job-ms", "200", "--retention-ms", "5000"]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  try {
+    const p = await openPage(context, own.url, errors);
+    // The output files are immutable, so the browser's HTTP cache would answer a second
+    // download; routing the page's requests turns that cache off, and the host is asked again.
+    await p.route("**/files/**", (route) => route.continue());
+    await p.fill("#prompt", "kept for five seconds");
+    await p.getByRole("button", { name: "Generate" }).click();
+    await p.waitForFunction(() => document.getElementById("image").getAttribute("src")?.startsWith("blob:"), null, { timeout: 60000 });
+    const jobId = await p.textContent("#job-id");
+    const card = p.locator(`#gallery li[data-job-id="${jobId}"]`);
+    await card.waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await card.locator("img[src^='blob:']").waitFor();
+    await untilExpired(own.url, jobId);
+
+    // The card was listed before the outputs expired: opening it downloads again, and the
+    // output host answers 404.
+    await card.locator("button").click();
+    await p.waitForFunction(() => /deleted/.test(document.getElementById("image-note")?.textContent), null, { timeout: 10000 });
+    assert.equal(await p.textContent("#image-note"), "These images were deleted: Apiframe keeps outputs for 24 hours.");
+    assert.equal(await p.isVisible("#image-note"), true);
+    assert.equal(await p.isVisible("#image"), false);
+    assert.equal(await p.getAttribute("#image", "src"), null, "no broken image");
+    assert.equal(await p.getAttribute("#download", "href"), null, "nothing to download");
+    assert.deepEqual(await brokenImages(p), []);
+    assert.deepEqual(errors, []);
+    await p.screenshot({ path: join(shots, "demo-expired.png"), fullPage: true });
+  } finally {
+    await context.close();
+    await own.stop();
   }
 });
 

@@ -1,6 +1,8 @@
 // The demo: one client from the apiframe-reve package, no key of yours. Against the local
 // emulator it uses the emulator's public test key; through a proxy it sends none.
-import { ApiframeError, ReveClient, imageUrls } from "apiframe-reve";
+import { ApiframeError, ReveClient, imageUrls, reveCapabilities } from "apiframe-reve";
+import { createGallery } from "./gallery.js";
+import { showResultImage } from "./result-image.js";
 
 /** The example prompts of the provider's Reve page. */
 const PRESETS = [
@@ -11,13 +13,11 @@ const PRESETS = [
   ["One character, three scenes", "Carry this character across three scenes, a cafe, a park, and a train, consistent face and outfit.", "16:9"],
   ["Living room", "An interior comp of a modern living room with accurate proportion and perspective for a design brief.", "3:2"],
 ];
-const RATIOS = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
-const PROMPT_MAX = 2000;
+/** What Reve takes, from the library's own request types. */
+const { aspectRatios: RATIOS, promptMaxLength: PROMPT_MAX } = reveCapabilities();
 /** The local emulator's built-in key: public, and useless against the real service. */
 const EMULATOR_KEY = "afk_local_dev";
 const SETTINGS_KEY = "apiframe-reve-demo:connection";
-const RECENT_PAGE = 8;
-const FINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -26,7 +26,6 @@ const state = {
   requests: [],
   /** The fault queued from "Try a failure", reported after the next job. */
   fault: null,
-  recentCursor: null,
 };
 
 // ---- connection -------------------------------------------------------------------------
@@ -298,7 +297,7 @@ async function generate(event) {
     state.lastSeed = request.reveParams.seed;
     $("seed-reuse").disabled = false;
     outcome = { job };
-    showResult(entryOf(job, request), request);
+    showResult(entryOf(job, request), request, c);
   } catch (e) {
     outcome = { error: e };
     failed(e, jobId);
@@ -322,7 +321,7 @@ async function resume(jobId) {
   try {
     const job = await c.waitForJob(jobId, { signal: state.controller.signal, onProgress: setStatus });
     state.done = true;
-    showResult(entryOf(job));
+    showResult(entryOf(job), undefined, c);
   } catch (e) {
     failed(e, jobId);
   } finally {
@@ -345,7 +344,8 @@ function failed(e, jobId) {
 async function report(fault, { error }, before) {
   const after = await emulatorStats();
   const sent = state.requests.filter((r) => r.method === "POST").length;
-  const looks = state.requests.filter((r) => r.method === "GET").length;
+  // Polls only: the page's downloads of images and its listings are GETs too.
+  const looks = state.requests.filter((r) => r.method === "GET" && /\/v2\/jobs\/[^/?]+$/.test(new URL(r.url, location.href).pathname)).length;
   const delta = (k) => (before && after ? after.stats[k] - before.stats[k] : null);
   const received = delta("generateRequests");
   const created = delta("jobsCreated");
@@ -372,6 +372,7 @@ async function report(fault, { error }, before) {
 function entryOf(job, request) {
   const input = request ?? job.input ?? {};
   return {
+    job,
     jobId: job.id,
     prompt: input.prompt ?? "",
     ratio: input.reveParams?.aspect_ratio ?? "1:1",
@@ -384,17 +385,16 @@ function entryOf(job, request) {
   };
 }
 
-function showResult(entry, request) {
+/** Shows a completed job; its image is downloaded with `c`, the client that read the job. */
+function showResult(entry, request, c) {
   const [w, h] = entry.ratio.split(":").map(Number);
   $("result").hidden = false;
   $("frame").style.aspectRatio = `${w} / ${h}`;
   $("frame").style.maxWidth = `min(100%, calc(70vh * ${w} / ${h}))`;
-  // imageUrls only ever returns http(s) and blob URLs: safe in src and href.
-  $("image").src = entry.url ?? "";
-  $("image").alt = entry.prompt;
+  // The picture and the Download link come from the downloaded bytes.
+  showResultImage(c, entry, explain);
   $("caption").textContent = `${entry.prompt} · ${entry.ratio} · seed ${entry.seed ?? "?"}${entry.ms ? ` · ${(entry.ms / 1000).toFixed(1)} s` : ""}`;
-  $("download").href = entry.url ?? "";
-  $("download").setAttribute("download", `reve-${entry.seed}-${entry.ratio.replace(":", "x")}.png`);
+  // imageUrls only ever returns http(s) and blob URLs: safe in an href.
   $("image-url").href = entry.url ?? "";
   $("image-url").textContent = entry.url ?? "";
   $("again").onclick = () => {
@@ -451,61 +451,18 @@ function snippet(request) {
   ].join("\n");
 }
 
-// ---- recent jobs: the service's own list ----------------------------------------------------
+// ---- recent jobs: the service's own list (gallery.js) -------------------------------------
 
-async function loadRecent(reset) {
-  if (reset) state.recentCursor = null;
-  let page;
-  try {
-    page = await client().listJobs({ limit: RECENT_PAGE, cursor: state.recentCursor ?? undefined });
-  } catch (e) {
-    $("gallery-empty").textContent = `Could not read your jobs: ${explain(e).text}`;
-    $("gallery-empty").hidden = false;
-    return;
-  }
-  const items = page.jobs.map(recentItem);
-  if (reset) $("gallery").replaceChildren(...items);
-  else $("gallery").append(...items);
-  state.recentCursor = page.hasMore ? page.nextCursor : null;
-  $("recent-more").hidden = !state.recentCursor;
-  $("gallery-empty").textContent = "Your jobs will be listed here, read from the service.";
-  $("gallery-empty").hidden = $("gallery").children.length > 0;
-}
+const gallery = createGallery({
+  client,
+  entryOf,
+  open: (entry, c) => showResult(entry, undefined, c),
+  resume,
+  explain,
+});
 
-function recentItem(job) {
-  const entry = entryOf(job);
-  const li = document.createElement("li");
-  li.dataset.jobId = job.id;
-  li.dataset.status = job.status;
-  const [w, h] = entry.ratio.split(":").map(Number);
-  const running = !FINAL.has(job.status);
-  let picture;
-  if (job.status === "COMPLETED" && entry.url && !entry.expired) {
-    picture = Object.assign(document.createElement("img"), { alt: "", loading: "lazy", src: entry.url });
-  } else {
-    picture = document.createElement("span");
-    picture.className = "placeholder";
-    picture.textContent = entry.expired ? "Outputs expired (kept 24 h)" : running ? `${job.status.toLowerCase()}…` : job.status.toLowerCase();
-  }
-  picture.title = `${w}:${h}`;
-  const status = Object.assign(document.createElement("span"), { className: "status badge", textContent: job.status });
-  status.dataset.status = job.status;
-  const prompt = Object.assign(document.createElement("span"), { className: "p", textContent: entry.prompt });
-  const meta = Object.assign(document.createElement("span"), { className: "meta", textContent: `${entry.ratio} · seed ${entry.seed ?? "?"}` });
-  const b = document.createElement("button");
-  b.type = "button";
-  b.append(picture, status, prompt, meta);
-  if (running) {
-    b.setAttribute("aria-label", `Resume: ${entry.prompt}`);
-    b.addEventListener("click", () => resume(job.id));
-    b.append(Object.assign(document.createElement("span"), { className: "meta", textContent: "Resume waiting" }));
-  } else {
-    b.setAttribute("aria-label", `Open: ${entry.prompt}, ${entry.ratio}, seed ${entry.seed}`);
-    b.disabled = job.status !== "COMPLETED" || entry.expired;
-    b.addEventListener("click", () => { showResult(entry); $("result").scrollIntoView({ block: "nearest" }); });
-  }
-  li.append(b);
-  return li;
+function loadRecent(reset) {
+  return gallery.load(reset);
 }
 
 // ---- try a failure ---------------------------------------------------------------------------
