@@ -7,7 +7,7 @@ import { KEY, startEmulator } from "./support/emulator.mjs";
 import { startWorker } from "./support/workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-let emu, worker, images;
+let emu, worker, images, many;
 const PNG_HEAD = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 before(async () => {
@@ -15,10 +15,12 @@ before(async () => {
   const bindings = { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url };
   worker = await startWorker(join(here, "workerd", "worker.mjs"), { bindings });
   images = await startWorker(join(here, "workerd", "images-worker.mjs"), { bindings });
+  many = await startWorker(join(here, "workerd", "many-worker.mjs"), { bindings });
 });
 after(async () => {
   await worker?.stop();
   await images?.stop();
+  await many?.stop();
   await emu?.stop();
 });
 
@@ -96,4 +98,25 @@ test("generateImage in a Worker refuses a ratio Reve lacks before sending, as an
   assert.equal(body.isApiframeError, true, JSON.stringify(body));
   assert.equal(body.field, "aspectRatio");
   assert.equal((await emu.stats()).stats.generateRequests, 0);
+});
+
+test("runMany in a Worker: in order, a bad request alone refused, and a 429 holds every request of the client", async () => {
+  await emu.reset();
+  await emu.fault({ kind: "429", retryAfter: 1, route: "generate" });
+  const res = await many.fetch("/many");
+  const { results, log } = await res.json();
+  assert.equal(res.status, 200);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected"]);
+  assert.equal(results[5].code, "invalid_request");
+  assert.equal((await emu.stats()).stats.jobsCreated, 5, "one job per request");
+  const [limited] = log.filter((e) => e.status === 429);
+  assert.ok(limited, "the 429 came");
+  const inside = log.filter((e) => e.sentAt > limited.answeredAt && e.sentAt < limited.answeredAt + limited.retryAfterMs - 5);
+  assert.deepEqual(inside, [], "nothing sent inside the Retry-After window");
+});
+
+test("watchJob in a Worker yields the changes, COMPLETED last", async () => {
+  const { seen } = await (await many.fetch("/watch")).json();
+  assert.ok(seen.length >= 2, JSON.stringify(seen));
+  assert.equal(seen.at(-1), "COMPLETED");
 });

@@ -18,6 +18,7 @@ pub mod list_params;
 pub mod option_names;
 pub mod poll_schedule;
 pub mod proxy;
+pub mod rate_gate;
 pub mod request;
 pub mod response;
 pub mod retry;

@@ -81,6 +81,11 @@ impl Attempts {
         }
     }
 
+    /// The policy these attempts follow.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
     /// After a failed attempt: how long to wait before the next one, or `None` to give up
     /// with `error`. `random` is uniform in [0, 1), for the jitter.
     pub fn after_failure(&mut self, error: &ApiError, random: f64) -> Option<u64> {

@@ -134,9 +134,27 @@ pub fn wait_timeout_ms(value: Option<f64>) -> Result<f64, ApiError> {
     Ok(number_in("timeoutMs", value, 0.0, f64::MAX, false)?.unwrap_or(DEFAULT_WAIT_MS))
 }
 
+/// `runMany`'s default and largest `concurrency`.
+pub const DEFAULT_CONCURRENCY: f64 = 4.0;
+pub const MAX_CONCURRENCY: f64 = 32.0;
+
+/// `runMany`'s `concurrency`: a whole number from 1 to 32 (default 4).
+pub fn concurrency(value: Option<f64>) -> Result<usize, ApiError> {
+    Ok(number_in("concurrency", value, 1.0, MAX_CONCURRENCY, true)?.unwrap_or(DEFAULT_CONCURRENCY) as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrency_is_1_to_32_and_4_by_default() {
+        assert_eq!(concurrency(None).unwrap(), 4);
+        assert_eq!(concurrency(Some(32.0)).unwrap(), 32);
+        for bad in [0.0, 33.0, 2.5, f64::NAN] {
+            assert_eq!(concurrency(Some(bad)).unwrap_err().field(), Some("concurrency"), "{bad}");
+        }
+    }
 
     fn check(i: ClientInput) -> Result<ClientSettings, ApiError> {
         ClientSettings::check(&i)

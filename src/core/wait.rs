@@ -10,15 +10,29 @@ use super::routes;
 /// Observations kept for the schedule: the first (when the wait began) and the latest ones.
 const HISTORY: usize = 32;
 
-/// What to do after an answer.
+/// What to do next: before the first look, and after each answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Next {
-    /// Poll again after this many milliseconds.
+    /// Poll after this many milliseconds (always before the deadline).
     Poll(f64),
+    /// The deadline comes first: after this many milliseconds, fail with `timed_out()`,
+    /// polling no more (no poll starts at or after the deadline).
+    Expire(f64),
     /// The job completed: resolve with it.
     Completed,
-    /// The job ended without outputs, or the wait ran out of time: reject with this error.
+    /// The job ended without outputs: reject with this error (and the job).
     Fail(ApiError),
+}
+
+impl Next {
+    /// A poll after `delay_ms`, or the expiry when `remaining_ms` runs out first.
+    fn within(delay_ms: f64, remaining_ms: f64) -> Next {
+        if remaining_ms <= 0.0 || delay_ms >= remaining_ms {
+            Next::Expire(remaining_ms.max(0.0))
+        } else {
+            Next::Poll(delay_ms)
+        }
+    }
 }
 
 /// One answer's verdict.
@@ -100,6 +114,11 @@ impl Wait {
         poll_schedule::next_delay_ms(&self.seen, 0.0, estimate, bounds).min(self.timeout_ms)
     }
 
+    /// What to do first: poll after `first_delay_ms`, or expire if the deadline comes first.
+    pub fn first(&self, estimate: &DurationEstimate, bounds: Bounds) -> Next {
+        Next::within(self.first_delay_ms(estimate, bounds), self.timeout_ms)
+    }
+
     /// Reads one answer, seen `now_ms` after the wait began.
     pub fn observe(
         &mut self,
@@ -144,13 +163,8 @@ impl Wait {
                     processing: status.is_past_queue(),
                     progress,
                 });
-                let remaining = self.timeout_ms - now_ms;
-                if remaining <= 0.0 {
-                    Next::Fail(self.timed_out())
-                } else {
-                    let delay = poll_schedule::next_delay_ms(&self.seen, now_ms, estimate, bounds);
-                    Next::Poll(delay.min(remaining))
-                }
+                let delay = poll_schedule::next_delay_ms(&self.seen, now_ms, estimate, bounds);
+                Next::within(delay, self.timeout_ms - now_ms)
             }
         };
         Verdict { changed, next }
@@ -244,21 +258,26 @@ mod tests {
     }
 
     #[test]
-    fn the_poll_delay_never_passes_the_timeout() {
+    fn no_poll_starts_at_or_after_the_deadline() {
         let mut w = Wait::new("j1", 1_000.0, None);
         let v = w.observe(&snap(QUEUED, None), 900.0, &EST, bounds());
-        assert_eq!(v.next, Next::Poll(100.0));
+        assert_eq!(v.next, Next::Expire(100.0), "the next poll would land at the deadline");
+        let mut w = Wait::new("j1", 60_000.0, None);
+        let Next::Poll(d) = w.observe(&snap(QUEUED, None), 0.0, &EST, bounds()).next else {
+            panic!("a poll well before the deadline");
+        };
+        assert!(d < 60_000.0);
+        let short = Wait::new("j1", 5.0, Some(&Status::Known(JobStatus::Queued)));
+        assert_eq!(short.first(&EST, bounds()), Next::Expire(5.0));
+        assert_eq!(Wait::new("j1", 5.0, None).first(&EST, bounds()), Next::Poll(0.0));
     }
 
     #[test]
     fn out_of_time_is_a_retryable_timeout_with_the_job_id() {
         let mut w = Wait::new("j1", 1_000.0, None);
-        let Next::Fail(e) = w
-            .observe(&snap(PROCESSING, Some(10)), 1_000.0, &EST, bounds())
-            .next
-        else {
-            panic!("expected a failure");
-        };
+        let next = w.observe(&snap(PROCESSING, Some(10)), 1_000.0, &EST, bounds()).next;
+        assert_eq!(next, Next::Expire(0.0));
+        let e = w.timed_out();
         assert_eq!(e.code, ErrorCode::Timeout);
         assert!(e.retryable);
         assert_eq!(e.job_id.as_deref(), Some("j1"));

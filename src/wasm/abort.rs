@@ -29,6 +29,11 @@ impl AbortGuard {
         self.controller.signal()
     }
 
+    /// Aborts now (the guard stays, so later `signal()`s read as aborted).
+    pub fn abort(&self) {
+        self.controller.abort();
+    }
+
     /// The work ended on its own: nothing to abort.
     pub fn disarm(mut self) {
         self.armed = false;

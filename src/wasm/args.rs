@@ -123,7 +123,7 @@ pub fn option_expectation(field: &str) -> Option<Expectation> {
     let what = match field {
         "apiKey" | "baseUrl" | "baseURL" | "upstream" | "prefix" | "idempotencyKey" => "a string",
         "maxRetries" | "timeoutMs" | "expectedDurationMs" | "minPollIntervalMs"
-        | "maxPollIntervalMs" | "maxPromptLength" | "maxBodyBytes" | "maxBytes" => "a number",
+        | "maxPollIntervalMs" | "maxPromptLength" | "maxBodyBytes" | "maxBytes" | "concurrency" => "a number",
         "dangerouslyAllowBrowser" | "allowAnonymous" => "true or false",
         "allowModels" => "an array of strings",
         "cors" => "an array of origins, or { origins: [...] }",

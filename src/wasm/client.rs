@@ -12,7 +12,8 @@ use super::args::{self, option_expectation};
 use super::js_error::{to_js, Failure};
 use super::download;
 use super::options::{DownloadOptions, GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
-use super::transport::{self, json_parse, json_stringify, race, Request, Transport, Won};
+use super::transport::{self, json_parse, json_stringify, Request, Transport};
+use super::wait::{notify, wait_for, Poller};
 use super::trap;
 use crate::core::download::{self as downloads};
 use crate::core::error::ApiError;
@@ -23,22 +24,23 @@ use crate::core::request::{self, check_idempotency_key, GenerateRequest};
 use crate::core::retry::RetryPolicy;
 use crate::core::routes::{self, GENERATE};
 use crate::core::settings::{self, ClientInput, ClientSettings};
-use crate::core::wait::{Next, Wait};
+use crate::core::extra_headers::Header;
+use crate::core::wait::Wait;
 
 /// A client's settings, shared by its calls.
-struct Shared {
-    transport: Transport,
-    retry: RetryPolicy,
+pub(super) struct Shared {
+    pub transport: Transport,
+    pub retry: RetryPolicy,
     /// This model's durations, learned from each completed wait.
-    estimate: Cell<DurationEstimate>,
-    bounds: Bounds,
+    pub estimate: Cell<DurationEstimate>,
+    pub bounds: Bounds,
 }
 
 /// A client for Reve image generation through Apiframe. Holds the key and the settings; its
 /// methods return promises and reject with `ApiframeError`.
 #[wasm_bindgen]
 pub struct ReveClient {
-    shared: Rc<Shared>,
+    pub(super) shared: Rc<Shared>,
 }
 
 fn is_browser_page() -> bool {
@@ -60,7 +62,7 @@ fn random_uuid() -> String {
 }
 
 /// The promise of a call, or a rejected one when its arguments are wrong.
-fn call<F>(prepared: Result<F, ApiError>) -> Promise
+pub(super) fn call<F>(prepared: Result<F, ApiError>) -> Promise
 where
     F: std::future::Future<Output = Result<JsValue, Failure>> + 'static,
 {
@@ -71,7 +73,7 @@ where
 }
 
 /// A job id argument and its path, checked.
-fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
+pub(super) fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
     let id = job_id.as_string().ok_or_else(|| ApiError::wrong_type("jobId", "a string"))?;
     let path = routes::job_path(&id)?;
     Ok((id, path))
@@ -216,8 +218,8 @@ impl ReveClient {
             let on_progress = args::function("onProgress", &o.on_progress)?;
             let signal = args::signal(&o.signal)?;
             Ok(async move {
-                let wait = Wait::new(&id, timeout_ms, None);
-                wait_for(&shared, wait, Request::get(path), signal.as_ref(), on_progress.as_ref()).await
+                let poller = Poller::new(&shared, Wait::new(&id, timeout_ms, None), Request::get(path));
+                wait_for(&shared, poller, signal.as_ref(), |job| notify(on_progress.as_ref(), job, None)).await
             })
         })())
     }
@@ -239,12 +241,8 @@ impl ReveClient {
             let on_progress = args::function("onProgress", &o.on_progress)?;
             let signal = args::signal(&o.signal)?;
             Ok(async move {
-                let signal = signal.as_ref();
-                let accepted = shared.transport.send(shared.retry, &submission, signal).await?;
-                let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();
-                let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
-                let poll = Request { headers, ..Request::get(path) };
-                wait_for(&shared, wait, poll, signal, on_progress.as_ref()).await
+                let progress = |job: &JsValue| notify(on_progress.as_ref(), job, None);
+                run_one(&shared, &submission, headers, timeout_ms, signal.as_ref(), progress).await
             })
         })())
     }
@@ -278,8 +276,25 @@ impl ReveClient {
     }
 }
 
+/// A submission, then the wait for its job (`run`, and each of `runMany`'s): every error after
+/// the job exists carries its `jobId`.
+pub(super) async fn run_one(
+    shared: &Shared,
+    submission: &Request,
+    headers: Vec<Header>,
+    timeout_ms: f64,
+    signal: Option<&AbortSignal>,
+    on_progress: impl Fn(&JsValue),
+) -> Result<JsValue, Failure> {
+    let accepted = shared.transport.send(shared.retry, submission, signal).await?;
+    let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();
+    let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
+    let poller = Poller::new(shared, wait, Request { headers, ..Request::get(path) });
+    wait_for(shared, poller, signal, on_progress).await
+}
+
 /// The checked request of `generate` and `run`, with its `Idempotency-Key`.
-fn submission(request: &JsValue, key: Option<String>, headers: Vec<crate::core::extra_headers::Header>) -> Result<Request, ApiError> {
+pub(super) fn submission(request: &JsValue, key: Option<String>, headers: Vec<Header>) -> Result<Request, ApiError> {
     let checked = read_request(request)?;
     let key = match key {
         Some(k) => {
@@ -295,55 +310,6 @@ fn submission(request: &JsValue, key: Option<String>, headers: Vec<crate::core::
         idempotency_key: Some(key),
         headers,
     })
-}
-
-/// Polls until the core says the wait is over; the wait's own time limit is a deadline that
-/// also ends a poll in flight.
-async fn wait_for(
-    shared: &Shared,
-    mut wait: Wait,
-    request: Request,
-    signal: Option<&AbortSignal>,
-    on_progress: Option<&Function>,
-) -> Result<JsValue, Failure> {
-    let id = wait.id().to_string();
-    let timed_out = wait.timed_out();
-    let started = transport::now();
-    let timeout_ms = wait.timeout_ms();
-    let polling = async {
-        let mut delay = wait.first_delay_ms(&shared.estimate.get(), shared.bounds);
-        loop {
-            if delay > 0.0 {
-                transport::sleep(delay, signal, &format!("waiting for job {id}")).await?;
-            }
-            let job_js = shared.transport.send(shared.retry, &request, signal).await?;
-            let job: Job = serde_wasm_bindgen::from_value(job_js.clone()).unwrap_or_default();
-            let waited = transport::now() - started;
-            let verdict = wait.observe(&job, waited, &shared.estimate.get(), shared.bounds);
-            if let (true, Some(f)) = (verdict.changed, on_progress) {
-                // A throwing callback must not stop the wait for a job that is billed.
-                let _ = f.call1(&JsValue::UNDEFINED, &job_js);
-            }
-            match verdict.next {
-                Next::Completed => {
-                    let mut e = shared.estimate.get();
-                    e.learn(Wait::took_ms(&job, waited));
-                    shared.estimate.set(e);
-                    return Ok(job_js);
-                }
-                Next::Fail(error) => {
-                    let ended = error.code != crate::core::error::ErrorCode::Timeout;
-                    return Err(Failure { error, job: ended.then_some(job_js), cause: None });
-                }
-                Next::Poll(ms) => delay = ms,
-            }
-        }
-    };
-    let outcome = match race(polling, Some(timeout_ms), None).await {
-        Won::Done(outcome) => outcome,
-        _ => Err(timed_out.into()),
-    };
-    outcome.map_err(|f| f.with_job_id(&id))
 }
 
 /// The output image URLs of a job, whatever shape its `result` has (`{images: [...]}`, a URL,

@@ -60,7 +60,8 @@ async fn one(
 ) -> Result<JsValue, Failure> {
     let attempts = Attempts::new(retry, "GET", false);
     let what = || format!("downloading {url}");
-    retrying(attempts, signal, what, || attempt(transport, url, max_bytes, signal)).await
+    // The output host is not the API: its answers do not hold the client's rate-limit gate.
+    retrying(attempts, None, signal, what, || attempt(transport, url, max_bytes, signal)).await
 }
 
 async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {

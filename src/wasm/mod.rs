@@ -14,9 +14,12 @@ mod js_error;
 mod options;
 #[cfg(feature = "server")]
 mod proxy;
+mod run_many;
 mod transport;
 mod trap;
 mod typescript;
+mod wait;
+mod watch;
 #[cfg(feature = "server")]
 mod webhook;
 

@@ -147,6 +147,43 @@ pub struct RunOptions {
     pub signal: JsValue,
 }
 
+/// Options of `runMany`.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RunManyOptions {
+    /// Most jobs in flight at once, from submission to the end of their wait (1 to 32, default 4).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub concurrency: Option<f64>,
+    /// Give up waiting for each job after this many ms (default 600000); the jobs go on.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Called with a job and its request's index whenever the job's status or progress changes.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(job: Job, index: number) => void")]
+    pub on_progress: JsValue,
+    /// Aborting settles every pending entry at once with code "aborted", starts nothing new and
+    /// stops every poll.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
+/// Options of `watchJob`.
+#[derive(Deserialize, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchOptions {
+    /// Stop watching after this many ms (default 600000): the loop throws `timeout`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Aborting makes the loop throw `aborted` at once and stops polling.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+}
+
 /// Options of `downloadImages`.
 #[derive(Deserialize, Default, Tsify)]
 #[serde(rename_all = "camelCase")]

@@ -8,7 +8,7 @@ use std::pin::pin;
 
 use futures_util::future::{pending, select, Either};
 use gloo_timers::future::TimeoutFuture;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use js_sys::{Function, Object, Promise, Reflect};
 use serde_json::Value;
@@ -22,6 +22,7 @@ use super::js_error::Failure;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::extra_headers::Header;
 use crate::core::response::{self, Answer, Body};
+use crate::core::rate_gate::RateGate;
 use crate::core::retry::{Attempts, RetryPolicy};
 
 #[wasm_bindgen]
@@ -68,10 +69,12 @@ pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signa
     };
     let deadline = pin!(deadline);
     let stop = select(deadline, Aborted::new(signal));
-    match select(pin!(work), stop).await {
-        Either::Left((v, _)) => Won::Done(v),
-        Either::Right((Either::Left(_), _)) => Won::Deadline,
-        Either::Right((Either::Right(_), _)) => Won::Aborted,
+    // The deadline and the signal are polled first: when both are ready in one turn, the work
+    // loses (a poll due at the deadline does not start).
+    match select(stop, pin!(work)).await {
+        Either::Right((v, _)) => Won::Done(v),
+        Either::Left((Either::Left(_), _)) => Won::Deadline,
+        Either::Left((Either::Right(_), _)) => Won::Aborted,
     }
 }
 
@@ -195,6 +198,8 @@ pub struct Transport {
     pub timeout_ms: f64,
     /// The client's own headers (`headers`), sent with every API request.
     pub headers: Vec<Header>,
+    /// Held after any 429 of this client: every request of it waits until the window passed.
+    gate: Cell<RateGate>,
     /// The headers of every GET through the global fetch, a plain object made at the first GET
     /// and then shared: fetch copies what it is given (a caller's fetch gets its own object,
     /// which it may change). In Node, `new Headers()` per call is a measurable cost.
@@ -214,7 +219,7 @@ fn set(headers: &Object, name: &str, value: &str) -> Result<(), JsValue> {
 
 impl Transport {
     pub fn new(base_url: String, api_key: Option<String>, fetch: Option<Function>, timeout_ms: f64) -> Transport {
-        Transport { base_url, api_key, fetch, timeout_ms, headers: Vec::new(), get_headers: OnceCell::new() }
+        Transport { base_url, api_key, fetch, timeout_ms, headers: Vec::new(), gate: Cell::default(), get_headers: OnceCell::new() }
     }
 
     /// Starts `fetch(url, init)`: the caller's fetch, called unbound, or the global one.
@@ -299,7 +304,8 @@ impl Transport {
     /// backoff (or `Retry-After`), and only replay-safe requests are retried.
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
-        retrying(attempts, signal, || r.what(), || async { self.attempt(r, signal).await.and_then(Received::into_result) }).await
+        let attempt = || async { self.attempt(r, signal).await.and_then(Received::into_result) };
+        retrying(attempts, Some(&self.gate), signal, || r.what(), attempt).await
     }
 }
 
@@ -320,9 +326,11 @@ pub async fn bounded<T>(
 }
 
 /// Attempts until one succeeds or the core's `attempts` say to stop, sleeping the backoff (or
-/// `Retry-After`) between them; an abort ends it at once. API requests and downloads alike.
+/// `Retry-After`) between them; an abort ends it at once. API requests and downloads alike;
+/// the API's pass their client's `gate`, which each attempt waits for and each 429 holds.
 pub async fn retrying<T, F, Fut>(
     mut attempts: Attempts,
+    gate: Option<&Cell<RateGate>>,
     signal: Option<&AbortSignal>,
     what: impl Fn() -> String,
     mut attempt: F,
@@ -332,12 +340,28 @@ where
     Fut: Future<Output = Result<T, Failure>>,
 {
     loop {
+        if let Some(gate) = gate {
+            // Re-read after each sleep: another call's 429 may have held the gate longer.
+            loop {
+                let wait = gate.get().wait_ms(now());
+                if wait <= 0.0 {
+                    break;
+                }
+                sleep(wait, signal, &what()).await?;
+            }
+        }
         let failure = match attempt().await {
             Ok(v) => return Ok(v),
             Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
             Err(f) => f,
         };
-        match attempts.after_failure(&failure.error, js_sys::Math::random()) {
+        let delay = attempts.after_failure(&failure.error, js_sys::Math::random());
+        if let Some(gate) = gate {
+            let mut held = gate.get();
+            held.after_failure(&failure.error, delay, attempts.policy(), now());
+            gate.set(held);
+        }
+        match delay {
             Some(ms) => sleep(ms as f64, signal, &what()).await?,
             None => return Err(failure),
         }

@@ -77,6 +77,29 @@ async function usage(signal: AbortSignal): Promise<string[]> {
   return imageUrls(job);
 }
 
+async function many(signal: AbortSignal): Promise<void> {
+  const results: PromiseSettledResult<Job>[] = await client.runMany([{ prompt: "a" }, { prompt: "b", reveParams: { aspect_ratio: "1:1" } }], {
+    concurrency: 8,
+    signal,
+    timeoutMs: 60_000,
+    onProgress: (job: Job, index: number) => void [job.status, index],
+  });
+  for (const r of results) {
+    if (r.status === "fulfilled") {
+      const done: Job = r.value;
+      void done;
+    } else {
+      void r.reason;
+    }
+  }
+  const watch: AsyncIterableIterator<Job> = client.watchJob("id", { signal, timeoutMs: 1000 });
+  for await (const job of client.watchJob("id")) {
+    const progress: number | null = job.progress;
+    void progress;
+  }
+  void watch;
+}
+
 async function errors(): Promise<void> {
   try {
     await client.run({ prompt: "x" });
@@ -118,9 +141,15 @@ function misuse(): void {
   createProxyHandler({ apiKey: "k", authorize: () => 42 });
   // @ts-expect-error a job store has get, put and list
   createProxyHandler({ apiKey: "k", jobStore: { get: () => null } });
+  // @ts-expect-error concurrency is a number
+  void client.runMany([], { concurrency: "8" });
+  // @ts-expect-error runMany takes an array of requests
+  void client.runMany({ prompt: "x" });
+  // @ts-expect-error watchJob has no onProgress: its loop sees each change
+  client.watchJob("id", { onProgress: () => {} });
   // @ts-expect-error webhooks are checked over the raw body, not a parsed object
   void verifyWebhook({ apiKey: "k", body: { event: "completed" }, signature: "x" });
   void [job, code];
 }
 
-void [usage, errors, misuse, edge];
+void [usage, many, errors, misuse, edge];

@@ -1,0 +1,124 @@
+//! Polling a job as the core's `Wait` says: `Poller` sleeps as scheduled and looks once per
+//! step (what `watchJob` yields from); `wait_for` steps until the job ends, within the wait's
+//! deadline, which also ends a poll in flight (its fetch is aborted).
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+use super::client::Shared;
+use super::js_error::Failure;
+use super::transport::{self, race, Request, Won};
+use crate::core::error::{ApiError, ErrorCode};
+use crate::core::job::Job;
+use crate::core::wait::{Next, Wait};
+
+/// One wait's state: the core's `Wait`, the request that looks, and what comes next.
+pub struct Poller {
+    wait: Wait,
+    request: Request,
+    next: Next,
+    started: f64,
+}
+
+/// What one look saw: the service's job, and whether its status or progress changed.
+pub struct Seen {
+    pub job: JsValue,
+    pub changed: bool,
+}
+
+impl Poller {
+    pub fn new(shared: &Shared, wait: Wait, request: Request) -> Poller {
+        let next = wait.first(&shared.estimate.get(), shared.bounds);
+        Poller { wait, request, next, started: transport::now() }
+    }
+
+    pub fn id(&self) -> &str {
+        self.wait.id()
+    }
+
+    /// What follows the last look (before any: the first step).
+    pub fn next(&self) -> &Next {
+        &self.next
+    }
+
+    /// Milliseconds left before the wait's deadline.
+    pub fn remaining_ms(&self) -> f64 {
+        self.wait.timeout_ms() - (transport::now() - self.started)
+    }
+
+    /// The error of a wait that ran out of time.
+    pub fn timed_out(&self) -> Failure {
+        self.wait.timed_out().into()
+    }
+
+    /// Sleeps as scheduled and looks once; `next()` then says what follows. The deadline coming
+    /// first is a `timeout` (no poll starts at or after it).
+    pub async fn look(&mut self, shared: &Shared, signal: Option<&AbortSignal>) -> Result<Seen, Failure> {
+        match self.next {
+            Next::Poll(ms) if ms > 0.0 => transport::sleep(ms, signal, &format!("waiting for job {}", self.id())).await?,
+            Next::Poll(_) => {}
+            Next::Expire(ms) => {
+                transport::sleep(ms, signal, &format!("waiting for job {}", self.id())).await?;
+                return Err(self.timed_out());
+            }
+            Next::Completed | Next::Fail(_) => {
+                let e = ApiError::new(ErrorCode::Internal, format!("the wait for job {} has ended", self.id()));
+                return Err(e.into());
+            }
+        }
+        let job_js = shared.transport.send(shared.retry, &self.request, signal).await?;
+        let job: Job = serde_wasm_bindgen::from_value(job_js.clone()).unwrap_or_default();
+        let waited = transport::now() - self.started;
+        let verdict = self.wait.observe(&job, waited, &shared.estimate.get(), shared.bounds);
+        if verdict.next == Next::Completed {
+            let mut e = shared.estimate.get();
+            e.learn(Wait::took_ms(&job, waited));
+            shared.estimate.set(e);
+        }
+        self.next = verdict.next;
+        Ok(Seen { job: job_js, changed: verdict.changed })
+    }
+}
+
+/// Calls `onProgress(job, ...extra)`; a throwing callback must not stop the wait for a job
+/// that is billed.
+pub fn notify(on_progress: Option<&Function>, job: &JsValue, index: Option<u32>) {
+    if let Some(f) = on_progress {
+        let _ = match index {
+            Some(i) => f.call2(&JsValue::UNDEFINED, job, &JsValue::from(i)),
+            None => f.call1(&JsValue::UNDEFINED, job),
+        };
+    }
+}
+
+/// Polls until the job ends: the COMPLETED job, or the error (with the job when it ended, and
+/// its id always). The deadline also ends a poll in flight.
+pub async fn wait_for(
+    shared: &Shared,
+    mut poller: Poller,
+    signal: Option<&AbortSignal>,
+    on_progress: impl Fn(&JsValue),
+) -> Result<JsValue, Failure> {
+    let id = poller.id().to_string();
+    let timed_out = poller.timed_out();
+    let limit = poller.remaining_ms();
+    let polling = async {
+        loop {
+            let seen = poller.look(shared, signal).await?;
+            if seen.changed {
+                on_progress(&seen.job);
+            }
+            match poller.next() {
+                Next::Completed => return Ok(seen.job),
+                Next::Fail(error) => return Err(Failure { error: error.clone(), job: Some(seen.job), cause: None }),
+                Next::Poll(_) | Next::Expire(_) => {}
+            }
+        }
+    };
+    let outcome = match race(polling, Some(limit), None).await {
+        Won::Done(outcome) => outcome,
+        _ => Err(timed_out),
+    };
+    outcome.map_err(|f| f.with_job_id(&id))
+}
