@@ -28,11 +28,10 @@ pub fn max_bytes(value: Option<f64>) -> Result<f64, ApiError> {
 pub fn urls(job: &Job) -> Result<Vec<String>, ApiError> {
     let id = job.id.0.as_deref().unwrap_or("");
     if job.expired.0 == Some(true) {
-        let mut e = ApiError::new(
+        let e = ApiError::new(
             ErrorCode::NotFound,
             format!("the outputs of job {id} expired and were deleted ({KEPT}); run the request again"),
         );
-        e.retryable = false;
         return Err(with_id(e, id));
     }
     let urls = job.result.as_ref().map(job::image_urls).unwrap_or_default();
@@ -57,9 +56,7 @@ fn with_id(e: ApiError, id: &str) -> ApiError {
 /// never retried; 408, 429 (with `Retry-After`) and 5xx but 501: retried, as the API's are.
 #[cold]
 pub fn failure(url: &str, status: u16, retry_after: Option<&str>, now_ms: f64) -> ApiError {
-    let mut e = ApiError::new(response::code_for(status), "");
-    e.status = Some(status);
-    e.retryable = response::is_retryable(status);
+    let mut e = ApiError::new(response::code_for(status), "").with_status(status);
     e.details = Some(object([("url", url.into()), ("status", status.into())]));
     if status == 429 || status == 503 {
         e.retry_after_ms = retry_after.and_then(|h| retry_after::parse_ms(h, now_ms));

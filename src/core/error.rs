@@ -41,16 +41,9 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The wire name, as serde spells it (`invalid_request`, ...).
     pub fn as_str(self) -> &'static str {
-        super::serde_names::variant_name::<ErrorCode>(self as usize)
+        super::serde_names::variant_name(&self)
     }
 
-    /// Whether a failure of this kind may go away if the same call is made again.
-    pub fn is_transient(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::RateLimited | ErrorCode::Server | ErrorCode::Network | ErrorCode::Timeout
-        )
-    }
 }
 
 /// One failure. The API key never appears in any field.
@@ -79,7 +72,7 @@ impl ApiError {
             message: message.into(),
             status: None,
             request_id: None,
-            retryable: code.is_transient(),
+            retryable: super::retry::is_retryable(code, None),
             retry_after_ms: None,
             details: None,
             job_id: None,
@@ -102,6 +95,13 @@ impl ApiError {
     #[cold]
     pub fn wrong_type(field: &str, what: &str) -> Self {
         ApiError::invalid(field, format!("{field} must be {what}"), None)
+    }
+
+    /// The HTTP status of the answer this error came from; it can make the error final (501).
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self.retryable = super::retry::is_retryable(self.code, self.status);
+        self
     }
 
     pub fn with_job_id(mut self, id: &str) -> Self {

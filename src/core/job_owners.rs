@@ -140,7 +140,7 @@ impl OwnedListQuery {
     /// Whether a job read back from the service passes the caller's filters.
     pub fn keeps(&self, job: &Job) -> bool {
         let status_ok = self.status.map_or(true, |s| {
-            job.status.0.as_deref() == Some(super::serde_names::variant_name::<JobStatus>(s as usize))
+            job.status.0.as_deref() == Some(super::serde_names::variant_name(&s))
         });
         let model_ok = self.model.as_deref().map_or(true, |m| job.model.0.as_deref() == Some(m));
         status_ok && model_ok

@@ -91,7 +91,7 @@ impl ListJobsParams {
     pub fn path(&self) -> Result<String, ApiError> {
         let mut q: Vec<String> = Vec::new();
         if let Some(s) = self.status {
-            q.push(format!("status={}", super::serde_names::variant_name::<JobStatus>(s as usize)));
+            q.push(format!("status={}", super::serde_names::variant_name(&s)));
         }
         if let Some(m) = &self.model {
             q.push(format!("model={}", encode(m)));
@@ -111,7 +111,7 @@ impl ListJobsParams {
             q.push(format!("cursor={}", encode(c)));
         }
         if let Some(s) = self.scope {
-            q.push(format!("scope={}", super::serde_names::variant_name::<Scope>(s as usize)));
+            q.push(format!("scope={}", super::serde_names::variant_name(&s)));
         }
         Ok(if q.is_empty() {
             "/v2/jobs".into()

@@ -35,7 +35,7 @@ impl Default for ProxyConfig {
 }
 
 fn model_name(m: Model) -> String {
-    super::serde_names::variant_name::<Model>(m as usize).to_string()
+    super::serde_names::variant_name(&m).to_string()
 }
 
 /// The upstream's answer headers the proxy passes on to its caller.

@@ -45,9 +45,6 @@ pub fn code_for(status: u16) -> ErrorCode {
     }
 }
 
-pub fn is_retryable(status: u16) -> bool {
-    status == 408 || status == 429 || (status >= 500 && status != 501)
-}
 
 fn summary(status: u16) -> &'static str {
     match status {
@@ -70,20 +67,46 @@ pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// What a successful answer's body must be: a JSON object. Otherwise the typed error.
+/// The shape of an answer's body, as far as success depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A JSON object: what every route of the API answers.
+    Object,
+    /// JSON of another kind (an array, a string, a number, null).
+    OtherJson,
+    /// Not JSON, or nothing.
+    NotJson,
+}
+
+impl Body<'_> {
+    pub fn shape(&self) -> Shape {
+        match self {
+            Body::Json(Value::Object(_)) => Shape::Object,
+            Body::Json(_) => Shape::OtherJson,
+            Body::Text | Body::Empty => Shape::NotJson,
+        }
+    }
+}
+
+/// Whether an answer is a success the caller gets: a 2xx whose body is a JSON object. The one
+/// place this is decided: the transport asks it with the host's parse of the body.
+pub fn succeeded(status: u16, shape: Shape) -> bool {
+    is_success(status) && shape == Shape::Object
+}
+
+/// A 2xx answer's body checked: a JSON object, or the typed error.
 pub fn check_success(a: &Answer) -> Result<(), ApiError> {
-    match a.body {
-        Body::Json(Value::Object(_)) => Ok(()),
-        _ => Err(malformed(a)),
+    if succeeded(a.status, a.body.shape()) {
+        Ok(())
+    } else {
+        Err(malformed(a))
     }
 }
 
 /// The typed error for a non-2xx answer.
 #[cold]
 pub fn error_for(a: &Answer) -> ApiError {
-    let mut e = ApiError::new(code_for(a.status), "");
-    e.status = Some(a.status);
-    e.retryable = is_retryable(a.status);
+    let mut e = ApiError::new(code_for(a.status), "").with_status(a.status);
     e.request_id = a.request_id.map(str::to_string);
     if a.status == 429 || a.status == 503 {
         e.retry_after_ms = a.retry_after.and_then(|h| retry_after::parse_ms(h, a.now_ms));
@@ -136,8 +159,8 @@ pub fn malformed(a: &Answer) -> ApiError {
             a.status,
             a.content_type.unwrap_or("no content type")
         ),
-    );
-    e.status = Some(a.status);
+    )
+    .with_status(a.status);
     e.request_id = a.request_id.map(str::to_string);
     e
 }

@@ -4,7 +4,15 @@
 //! repeat; a POST only with an `Idempotency-Key`, so a lost answer never creates a second
 //! job. Waits are full-jitter exponential backoff, or what `Retry-After` asks (capped).
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
+
+/// Whether a failure may go away if the same call is made again: decided here only (as
+/// openai-node's `shouldRetry` is). Rate limits, server errors (but 501, Not Implemented),
+/// network failures and timeouts are; everything else (bad input, auth, a job that ended, an
+/// abort, a trap) is final.
+pub fn is_retryable(code: ErrorCode, status: Option<u16>) -> bool {
+    matches!(code, ErrorCode::RateLimited | ErrorCode::Server | ErrorCode::Network | ErrorCode::Timeout) && status != Some(501)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {

@@ -49,6 +49,8 @@ pub struct Wait {
     timeout_ms: f64,
     seen: Vec<Observation>,
     last: Option<(Status, Option<u8>)>,
+    /// The job ended (completed, failed, cancelled, expired outputs): nothing more to observe.
+    ended: bool,
 }
 
 impl Wait {
@@ -67,6 +69,7 @@ impl Wait {
                 .into_iter()
                 .collect(),
             last: None,
+            ended: false,
         }
     }
 
@@ -127,17 +130,18 @@ impl Wait {
         estimate: &DurationEstimate,
         bounds: Bounds,
     ) -> Verdict {
+        if self.ended {
+            let message = format!("the wait for job {} has ended: observing it again is refused", self.id);
+            let refused = ApiError::new(ErrorCode::Internal, message).with_job_id(&self.id);
+            return Verdict { changed: false, next: Next::Fail(refused) };
+        }
         let status = job.status();
         let progress = job.progress();
         let state = (status.clone(), progress);
         let changed = self.last.as_ref() != Some(&state);
         self.last = Some(state);
         let id = &self.id;
-        let ended = |code: ErrorCode, message: String| {
-            let mut e = ApiError::new(code, message).with_job_id(id);
-            e.retryable = false;
-            Next::Fail(e)
-        };
+        let ended = |code: ErrorCode, message: String| Next::Fail(ApiError::new(code, message).with_job_id(id));
         let next = match &status {
             Status::Known(JobStatus::Completed) if job.expired.0 == Some(true) => ended(
                 ErrorCode::NotFound,
@@ -167,17 +171,14 @@ impl Wait {
                 Next::within(delay, self.timeout_ms - now_ms)
             }
         };
+        self.ended = matches!(next, Next::Completed | Next::Fail(_));
         Verdict { changed, next }
     }
 
     /// The error of a wait that ran out of time.
     pub fn timed_out(&self) -> ApiError {
-        let mut e = ApiError::new(
-            ErrorCode::Timeout,
-            format!("job {} did not finish within {} ms", self.id, self.timeout_ms),
-        );
-        e.retryable = true;
-        e.with_job_id(&self.id)
+        ApiError::new(ErrorCode::Timeout, format!("job {} did not finish within {} ms", self.id, self.timeout_ms))
+            .with_job_id(&self.id)
     }
 }
 
@@ -258,6 +259,16 @@ mod tests {
     }
 
     #[test]
+    fn observing_after_the_end_is_refused() {
+        let mut w = Wait::new("j1", 60_000.0, None);
+        assert_eq!(w.observe(&snap("COMPLETED", Some(100)), 10.0, &EST, bounds()).next, Next::Completed);
+        let again = w.observe(&snap(PROCESSING, Some(10)), 20.0, &EST, bounds());
+        let Next::Fail(e) = again.next else { panic!("refused") };
+        assert_eq!((e.code, again.changed), (ErrorCode::Internal, false));
+        assert!(e.message.contains("has ended"), "{}", e.message);
+    }
+
+    #[test]
     fn no_poll_starts_at_or_after_the_deadline() {
         let mut w = Wait::new("j1", 1_000.0, None);
         let v = w.observe(&snap(QUEUED, None), 900.0, &EST, bounds());
@@ -286,23 +297,24 @@ mod tests {
 
     #[test]
     fn final_statuses_end_the_wait() {
-        let mut w = Wait::new("j1", 60_000.0, None);
+        // Each final status on a wait of its own: a wait that ended refuses more answers.
+        let fresh = || Wait::new("j1", 60_000.0, None);
         assert_eq!(
-            w.observe(&snap("COMPLETED", Some(100)), 10.0, &EST, bounds())
+            fresh().observe(&snap("COMPLETED", Some(100)), 10.0, &EST, bounds())
                 .next,
             Next::Completed
         );
 
         let mut failed = snap("FAILED", None);
         failed.error = Lenient(Some("content policy".into()));
-        let Next::Fail(e) = w.observe(&failed, 20.0, &EST, bounds()).next else {
+        let Next::Fail(e) = fresh().observe(&failed, 20.0, &EST, bounds()).next else {
             panic!()
         };
         assert_eq!((e.code, e.retryable), (ErrorCode::JobFailed, false));
         assert_eq!(e.message, "job j1 failed: content policy");
         assert_eq!(e.job_id.as_deref(), Some("j1"));
 
-        let Next::Fail(e) = w
+        let Next::Fail(e) = fresh()
             .observe(&snap("FAILED", None), 20.0, &EST, bounds())
             .next
         else {
@@ -310,7 +322,7 @@ mod tests {
         };
         assert_eq!(e.message, "job j1 failed: no reason given");
 
-        let Next::Fail(e) = w
+        let Next::Fail(e) = fresh()
             .observe(&snap("CANCELLED", None), 30.0, &EST, bounds())
             .next
         else {
@@ -323,7 +335,7 @@ mod tests {
 
         let mut expired = snap("COMPLETED", None);
         expired.expired = Lenient(Some(true));
-        let Next::Fail(e) = w.observe(&expired, 40.0, &EST, bounds()).next else {
+        let Next::Fail(e) = fresh().observe(&expired, 40.0, &EST, bounds()).next else {
             panic!()
         };
         assert_eq!(e.code, ErrorCode::NotFound);

@@ -1,7 +1,7 @@
-//! Aborts both ways. The caller's `AbortSignal` as a future that resolves when it aborts, and
-//! removes its listener when dropped (as workers-rs's `AbortSignal` wrapper does); without a
-//! signal, it never resolves. And an `AbortController` that aborts what it started when it is
-//! dropped unfinished (as reqwest's wasm `AbortGuard` does).
+//! Aborts both ways. The caller's `AbortSignal` as a future that resolves when it aborts and
+//! removes its listener when dropped (the wrapper workers-rs keeps in `worker/src/abort.rs`);
+//! without a signal, it never resolves. And `AbortGuard`, an `AbortController` that aborts what
+//! it started when dropped unfinished (reqwest's `AbortGuard`, in its `src/wasm/mod.rs`).
 
 use std::cell::RefCell;
 use std::future::Future;

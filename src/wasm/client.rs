@@ -12,7 +12,8 @@ use super::args::{self, option_expectation};
 use super::js_error::{to_js, Failure};
 use super::download;
 use super::options::{DownloadOptions, GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
-use super::transport::{self, json_parse, json_stringify, Request, Transport};
+use super::host::{describe, json_parse, json_stringify};
+use super::transport::{Request, Transport};
 use super::wait::{notify, wait_for, Poller};
 use super::trap;
 use crate::core::download::{self as downloads};
@@ -83,7 +84,7 @@ pub(super) fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
 /// honoured, BigInt and cycles refused), read back by the host and checked by the core.
 fn read_request(request: &JsValue) -> Result<GenerateRequest, ApiError> {
     let cannot = |e: JsValue| {
-        let why = transport::describe(&e);
+        let why = describe(&e);
         ApiError::invalid("request", format!("the request cannot be sent as JSON: {why}"), None)
     };
     let text = json_stringify(request).map_err(cannot)?;

@@ -2,6 +2,9 @@
 //! the cause.
 
 use js_sys::{Object, Reflect};
+use web_sys::AbortSignal;
+
+use super::args::get;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -74,5 +77,21 @@ impl Failure {
             set("cause", c);
         }
         create_error(&e.message, &props)
+    }
+}
+
+#[cold]
+pub fn network(message: String, cause: JsValue) -> Failure {
+    Failure { error: ApiError::new(ErrorCode::Network, message), job: None, cause: Some(cause) }
+}
+
+/// `what` ended because the caller's signal aborted; the signal's reason is the cause.
+#[cold]
+pub fn aborted(signal: Option<&AbortSignal>, what: &str) -> Failure {
+    let reason = signal.map(|s| get(s, "reason")).filter(|r| !r.is_undefined());
+    Failure {
+        error: ApiError::new(ErrorCode::Aborted, format!("{what} was aborted")),
+        job: None,
+        cause: reason,
     }
 }

@@ -10,10 +10,12 @@ mod args;
 mod capabilities;
 mod client;
 mod download;
+mod host;
 mod js_error;
 mod options;
 #[cfg(feature = "server")]
 mod proxy;
+mod race;
 mod run_many;
 mod transport;
 mod trap;

@@ -80,7 +80,7 @@ impl ReveClient {
                             }
                             // Aborted: nothing new starts; its entry settles as aborted.
                             Ok(_) if signal.is_some_and(web_sys::AbortSignal::aborted) => {
-                                results[i] = settled(Err(super::transport::aborted(signal, &format!("requests[{i}]"))));
+                                results[i] = settled(Err(super::js_error::aborted(signal, &format!("requests[{i}]"))));
                                 continue;
                             }
                             Ok(s) => s,

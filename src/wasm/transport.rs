@@ -1,27 +1,24 @@
-//! Requests through `fetch`: the global one (never `window.fetch`: Workers and Node have no
-//! `window`) or the caller's, called unbound. One attempt races `fetch` and its body read
-//! against the attempt's deadline and the caller's signal, with an `AbortController` per
-//! attempt (as reqwest's wasm client does); `send` retries as the core decides.
+//! The transport: requests through `fetch`, the global one (never `window.fetch`: Workers and
+//! Node have no `window`) or the caller's, called unbound. One attempt races `fetch` and its
+//! body read against the attempt's deadline and the caller's signal, with an `AbortController`
+//! per attempt that aborts when the attempt is dropped (as reqwest's wasm client does); `send`
+//! retries as the core decides, held by the client's rate-limit gate.
 
-use std::future::Future;
-use std::pin::pin;
-
-use futures_util::future::{pending, select, Either};
-use gloo_timers::future::TimeoutFuture;
 use std::cell::{Cell, OnceCell};
+use std::future::Future;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
-use super::abort::{AbortGuard, Aborted};
-use super::args::get;
-use super::js_error::Failure;
+use super::abort::AbortGuard;
+use super::host::{describe, json_parse, now, settled};
+use super::js_error::{aborted, network, Failure};
+use super::race::{bounded, sleep};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::extra_headers::Header;
-use crate::core::response::{self, Answer, Body};
+use crate::core::response::{self, Answer, Body, Shape};
 use crate::core::rate_gate::RateGate;
 use crate::core::retry::{Attempts, RetryPolicy};
 
@@ -29,93 +26,6 @@ use crate::core::retry::{Attempts, RetryPolicy};
 extern "C" {
     #[wasm_bindgen(js_name = fetch, catch)]
     fn global_fetch(input: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
-
-    /// `JSON.parse`, on a JS string as it came (the module carries no JSON parser).
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// `JSON.stringify`: JSON's own rules (undefined left out, `toJSON` honoured).
-    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
-    pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// A monotonic clock in ms, for durations (the wall clock can jump).
-    #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    pub fn now() -> f64;
-}
-
-/// A `setTimeout` delay: Node and browsers cap them at 2^31 - 1 ms.
-fn timer_ms(ms: f64) -> u32 {
-    if ms >= 0.0 { ms.min(2_147_483_647.0) as u32 } else { 0 }
-}
-
-/// How a raced piece of work ended.
-pub enum Won<T> {
-    Done(T),
-    Deadline,
-    Aborted,
-}
-
-/// Runs `work` until it ends, `limit_ms` passes (never, for `None`) or `signal` aborts. The
-/// losers are dropped: the timer is cleared, the abort listener removed.
-pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signal: Option<&AbortSignal>) -> Won<T> {
-    if signal.is_some_and(AbortSignal::aborted) {
-        return Won::Aborted;
-    }
-    let deadline = async move {
-        match limit_ms {
-            Some(ms) => TimeoutFuture::new(timer_ms(ms)).await,
-            None => pending::<()>().await,
-        }
-    };
-    let deadline = pin!(deadline);
-    let stop = select(deadline, Aborted::new(signal));
-    // The deadline and the signal are polled first: when both are ready in one turn, the work
-    // loses (a poll due at the deadline does not start).
-    match select(stop, pin!(work)).await {
-        Either::Right((v, _)) => Won::Done(v),
-        Either::Left((Either::Left(_), _)) => Won::Deadline,
-        Either::Left((Either::Right(_), _)) => Won::Aborted,
-    }
-}
-
-/// A promise's outcome, awaited. `Promise.resolve` first: a caller's function may hand back
-/// any value, and a thenable that throws becomes a rejection instead of an exception.
-pub async fn settled(p: &JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(p)).await
-}
-
-/// Sleeps `ms`, or ends early with `aborted` when the signal fires.
-pub async fn sleep(ms: f64, signal: Option<&AbortSignal>, what: &str) -> Result<(), Failure> {
-    match race(pending::<()>(), Some(ms), signal).await {
-        Won::Aborted => Err(aborted(signal, what)),
-        _ => Ok(()),
-    }
-}
-
-/// The text of a thrown JS value, for messages. Never used on header operations, whose
-/// errors can quote the header's value.
-pub fn describe(e: &JsValue) -> String {
-    let msg = get(e, "message").as_string().or_else(|| e.as_string()).unwrap_or_default();
-    match get(&get(e, "cause"), "code").as_string() {
-        Some(c) if !msg.contains(&c) => format!("{msg} ({c})"),
-        _ => msg,
-    }
-}
-
-#[cold]
-pub fn network(message: String, cause: JsValue) -> Failure {
-    Failure { error: ApiError::new(ErrorCode::Network, message), job: None, cause: Some(cause) }
-}
-
-/// `what` ended because the caller's signal aborted; the signal's reason is the cause.
-#[cold]
-pub fn aborted(signal: Option<&AbortSignal>, what: &str) -> Failure {
-    let reason = signal.map(|s| get(s, "reason")).filter(|r| !r.is_undefined());
-    Failure {
-        error: ApiError::new(ErrorCode::Aborted, format!("{what} was aborted")),
-        job: None,
-        cause: reason,
-    }
 }
 
 /// The request an attempt makes (again, when it retries or polls).
@@ -154,11 +64,15 @@ impl Received {
     /// of the answer.
     pub fn into_result(self) -> Result<JsValue, Failure> {
         let parsed = json_parse(&self.text).ok();
-        let is_object = parsed.as_ref().is_some_and(|v| v.is_object() && !js_sys::Array::is_array(v));
-        if response::is_success(self.status) && is_object {
-            return Ok(parsed.unwrap_or_default());
+        let shape = match &parsed {
+            Some(v) if v.is_object() && !js_sys::Array::is_array(v) => Shape::Object,
+            Some(_) => Shape::OtherJson,
+            None => Shape::NotJson,
+        };
+        match parsed {
+            Some(body) if response::succeeded(self.status, shape) => Ok(body),
+            parsed => Err(self.failure(parsed).into()),
         }
-        Err(self.failure(parsed).into())
     }
 
     #[cold]
@@ -306,22 +220,6 @@ impl Transport {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
         let attempt = || async { self.attempt(r, signal).await.and_then(Received::into_result) };
         retrying(attempts, Some(&self.gate), signal, || r.what(), attempt).await
-    }
-}
-
-/// One attempt's work, within its time limit and the caller's signal: `timeout` or `aborted`
-/// (naming `what`) when it does not end first. The work is dropped then (its abort guard
-/// fires).
-pub async fn bounded<T>(
-    work: impl Future<Output = Result<T, Failure>>,
-    limit_ms: f64,
-    signal: Option<&AbortSignal>,
-    what: impl Fn() -> String,
-) -> Result<T, Failure> {
-    match race(work, Some(limit_ms), signal).await {
-        Won::Done(outcome) => outcome,
-        Won::Deadline => Err(ApiError::new(ErrorCode::Timeout, format!("{} took longer than {limit_ms} ms", what())).into()),
-        Won::Aborted => Err(aborted(signal, &what())),
     }
 }
 

@@ -38,13 +38,11 @@ fn start() {
 /// The error of every call once the instance has stopped.
 #[cold]
 pub fn stopped() -> ApiError {
-    let mut e = ApiError::new(
+    ApiError::new(
         ErrorCode::Internal,
         "apiframe-reve stopped after an internal error (a bug in the library: please report it); \
          calls in flight were ended, and every call from now on is refused: restart the process or Worker",
-    );
-    e.retryable = false;
-    e
+    )
 }
 
 /// `Err(stopped)` once the instance has trapped: every export checks it first.

@@ -8,7 +8,9 @@ use web_sys::AbortSignal;
 
 use super::client::Shared;
 use super::js_error::Failure;
-use super::transport::{self, race, Request, Won};
+use super::host::now;
+use super::race::{race, sleep, Won};
+use super::transport::Request;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::job::Job;
 use crate::core::wait::{Next, Wait};
@@ -30,7 +32,7 @@ pub struct Seen {
 impl Poller {
     pub fn new(shared: &Shared, wait: Wait, request: Request) -> Poller {
         let next = wait.first(&shared.estimate.get(), shared.bounds);
-        Poller { wait, request, next, started: transport::now() }
+        Poller { wait, request, next, started: now() }
     }
 
     pub fn id(&self) -> &str {
@@ -44,7 +46,7 @@ impl Poller {
 
     /// Milliseconds left before the wait's deadline.
     pub fn remaining_ms(&self) -> f64 {
-        self.wait.timeout_ms() - (transport::now() - self.started)
+        self.wait.timeout_ms() - (now() - self.started)
     }
 
     /// The error of a wait that ran out of time.
@@ -56,10 +58,10 @@ impl Poller {
     /// first is a `timeout` (no poll starts at or after it).
     pub async fn look(&mut self, shared: &Shared, signal: Option<&AbortSignal>) -> Result<Seen, Failure> {
         match self.next {
-            Next::Poll(ms) if ms > 0.0 => transport::sleep(ms, signal, &format!("waiting for job {}", self.id())).await?,
+            Next::Poll(ms) if ms > 0.0 => sleep(ms, signal, &format!("waiting for job {}", self.id())).await?,
             Next::Poll(_) => {}
             Next::Expire(ms) => {
-                transport::sleep(ms, signal, &format!("waiting for job {}", self.id())).await?;
+                sleep(ms, signal, &format!("waiting for job {}", self.id())).await?;
                 return Err(self.timed_out());
             }
             Next::Completed | Next::Fail(_) => {
@@ -69,7 +71,7 @@ impl Poller {
         }
         let job_js = shared.transport.send(shared.retry, &self.request, signal).await?;
         let job: Job = serde_wasm_bindgen::from_value(job_js.clone()).unwrap_or_default();
-        let waited = transport::now() - self.started;
+        let waited = now() - self.started;
         let verdict = self.wait.observe(&job, waited, &shared.estimate.get(), shared.bounds);
         if verdict.next == Next::Completed {
             let mut e = shared.estimate.get();

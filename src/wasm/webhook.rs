@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::args::{self, option_expectation};
 use super::js_error::Failure;
 use super::options::WebhookInput;
-use super::transport::{json_parse, settled};
+use super::host::{json_parse, settled};
 use super::trap;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::webhook::{check_event, parse_signature, EventHead};

@@ -1,0 +1,39 @@
+//! What the host gives the module: its JSON (the module carries no JSON parser or printer), its
+//! monotonic clock, promises awaited, and the text of what it throws.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::args::get;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse`, on a JS string as it came (the module carries no JSON parser).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `JSON.stringify`: JSON's own rules (undefined left out, `toJSON` honoured).
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// A monotonic clock in ms, for durations (the wall clock can jump).
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    pub fn now() -> f64;
+}
+
+/// A promise's outcome, awaited. `Promise.resolve` first: a caller's function may hand back
+/// any value, and a thenable that throws becomes a rejection instead of an exception.
+pub async fn settled(p: &JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(p)).await
+}
+
+/// The text of a thrown JS value, for messages. Never used on header operations, whose
+/// errors can quote the header's value.
+pub fn describe(e: &JsValue) -> String {
+    let msg = get(e, "message").as_string().or_else(|| e.as_string()).unwrap_or_default();
+    match get(&get(e, "cause"), "code").as_string() {
+        Some(c) if !msg.contains(&c) => format!("{msg} ({c})"),
+        _ => msg,
+    }
+}

@@ -1,0 +1,72 @@
+//! Racing and sleeping: a piece of work against a deadline (a gloo timer) and the caller's
+//! signal, the losers dropped (the timer cleared, the listener removed, an abort guard fired).
+
+use std::future::Future;
+use std::pin::pin;
+
+use futures_util::future::{pending, select, Either};
+use gloo_timers::future::TimeoutFuture;
+use web_sys::AbortSignal;
+
+use super::abort::Aborted;
+use super::js_error::{aborted, Failure};
+use crate::core::error::{ApiError, ErrorCode};
+
+/// A `setTimeout` delay: Node and browsers cap them at 2^31 - 1 ms.
+fn timer_ms(ms: f64) -> u32 {
+    if ms >= 0.0 { ms.min(2_147_483_647.0) as u32 } else { 0 }
+}
+
+/// How a raced piece of work ended.
+pub enum Won<T> {
+    Done(T),
+    Deadline,
+    Aborted,
+}
+
+/// Runs `work` until it ends, `limit_ms` passes (never, for `None`) or `signal` aborts. The
+/// losers are dropped: the timer is cleared, the abort listener removed.
+pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signal: Option<&AbortSignal>) -> Won<T> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Won::Aborted;
+    }
+    let deadline = async move {
+        match limit_ms {
+            Some(ms) => TimeoutFuture::new(timer_ms(ms)).await,
+            None => pending::<()>().await,
+        }
+    };
+    let deadline = pin!(deadline);
+    let stop = select(deadline, Aborted::new(signal));
+    // The deadline and the signal are polled first: when both are ready in one turn, the work
+    // loses (a poll due at the deadline does not start).
+    match select(stop, pin!(work)).await {
+        Either::Right((v, _)) => Won::Done(v),
+        Either::Left((Either::Left(_), _)) => Won::Deadline,
+        Either::Left((Either::Right(_), _)) => Won::Aborted,
+    }
+}
+
+/// Sleeps `ms`, or ends early with `aborted` when the signal fires.
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>, what: &str) -> Result<(), Failure> {
+    match race(pending::<()>(), Some(ms), signal).await {
+        Won::Aborted => Err(aborted(signal, what)),
+        _ => Ok(()),
+    }
+}
+
+/// One attempt's work, within its time limit and the caller's signal: `timeout` or `aborted`
+/// (naming `what`) when it does not end first. The work is dropped then (its abort guard
+/// fires).
+pub async fn bounded<T>(
+    work: impl Future<Output = Result<T, Failure>>,
+    limit_ms: f64,
+    signal: Option<&AbortSignal>,
+    what: impl Fn() -> String,
+) -> Result<T, Failure> {
+    match race(work, Some(limit_ms), signal).await {
+        Won::Done(outcome) => outcome,
+        Won::Deadline => Err(ApiError::new(ErrorCode::Timeout, format!("{} took longer than {limit_ms} ms", what())).into()),
+        Won::Aborted => Err(aborted(signal, &what())),
+    }
+}
