@@ -39,7 +39,7 @@ emulator.stdout.once("data", async (chunk) => {
       ALLOWED_ORIGINS: `${url},http://localhost:${port}`,
     },
   });
-  console.log(`\n  Demo:     ${url}/\n  API:      ${url}/v2/... (key afk_local_dev)\n  Proxy:    ${proxy.url}/api/reve (examples/worker in workerd; pick "through a proxy" in the page)\n  Stop:     Ctrl-C\n`);
+  console.log(`\n  Demo:     ${url}/\n  API:      ${url}/v2/... (key afk_local_dev)\n  Proxy:    ${proxy.url}/api/reve (examples/worker in workerd; pick "through a proxy" in the page)\n  CLI:      APIFRAME_API_KEY=afk_local_dev APIFRAME_BASE_URL=${url} npx apiframe-reve "a lighthouse" -o out/\n  Stop:     Ctrl-C\n`);
 });
 const stop = async (code) => {
   await proxy?.stop().catch(() => {});
