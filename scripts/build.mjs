@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { makeRecoverable } from "./recoverable-glue.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -26,6 +27,7 @@ if (trapAt > 0) {
   say(`wasm-pack build --dev --target web --features trap-for-tests -> ${out}`);
   run("wasm-pack", ["--quiet", "build", "--dev", "--target", "web", "--out-dir", out, "--out-name", "trap", "--no-pack", "--", "--features", "trap-for-tests"]);
   copyFileSync(join(root, "js", "errors.js"), join(out, "errors.js"));
+  writeFileSync(join(out, "trap.js"), makeRecoverable(readFileSync(join(out, "trap.js"), "utf8"), "trap.js"));
   process.exit(0);
 }
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
@@ -44,6 +46,8 @@ for (const { name, cargo } of modules) {
     if (f.startsWith(name) && (name === "apiframe_reve" || !f.endsWith(".ts"))) renameSync(join(out, f), join(dist, f));
   }
   rmSync(out, { recursive: true, force: true });
+  const glue = join(dist, `${name}.js`);
+  writeFileSync(glue, makeRecoverable(readFileSync(glue, "utf8"), `${name}.js`));
   const wasm = join(dist, `${name}_bg.wasm`);
   if (profile === "--release") {
     const before = statSync(wasm).size;

@@ -2,13 +2,13 @@
 //! wasm-bindgen-futures' executor; its promise's `reject` is kept while it runs.
 //!
 //! A panic is a bug, and with `panic = "abort"` it traps the instance. The panic hook runs
-//! first: it rejects every call in flight at once (typed `internal`), and marks the instance
-//! stopped. From then on every export refuses with that error, and callbacks that still
-//! arrive (timers, fetches) end their calls quietly instead of running on a broken state. So
-//! nothing hangs and no stray exception reaches the host; the process or Worker must restart
-//! to use the library again. (wasm-bindgen's `schedule_reinit` would give a fresh instance,
-//! but the old instance's pending promise callbacks then throw in the host, which ends a Node
-//! process: README's reliability notes.)
+//! first: it rejects every call in flight at once (typed `internal`), marks the instance
+//! stopped (a callback of it that still runs ends quietly), and schedules a reinit
+//! (`wasm_bindgen::handler::schedule_reinit`, as workers-rs does on abort): the next call into
+//! the module gets a fresh instance. What the reinit leaves undone in wasm-bindgen's glue (the
+//! dead instance's callbacks, a trap inside one, objects made before) is patched by
+//! `scripts/recoverable-glue.mjs`. So nothing hangs, no stray exception reaches the host, and
+//! the library works again at the next call.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -40,8 +40,8 @@ fn start() {
 pub fn stopped() -> ApiError {
     ApiError::new(
         ErrorCode::Internal,
-        "apiframe-reve stopped after an internal error (a bug in the library: please report it); \
-         calls in flight were ended, and every call from now on is refused: restart the process or Worker",
+        "apiframe-reve hit an internal error (a bug in the library: please report it); the calls in \
+         flight were ended, and the next call starts a fresh instance",
     )
 }
 
@@ -64,6 +64,8 @@ fn on_panic() {
     for reject in rejects {
         let _ = reject.call1(&JsValue::UNDEFINED, &Failure::from(stopped()).into_js());
     }
+    // The next call into the module gets a fresh instance (as workers-rs does on abort).
+    wasm_bindgen::handler::schedule_reinit();
 }
 
 type Call = Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>;
@@ -111,4 +113,15 @@ fn run(mut call: Call) -> Promise {
 #[wasm_bindgen(js_name = __trapForTests)]
 pub fn trap_for_tests() {
     panic!("a trap for the tests");
+}
+
+/// Traps inside an async task (a callback of the host's, as most bugs would), after `ms`: for
+/// the tests. Its own promise rejects `internal`. Only with the `trap-for-tests` feature.
+#[cfg(feature = "trap-for-tests")]
+#[wasm_bindgen(js_name = __trapLaterForTests)]
+pub fn trap_later_for_tests(ms: u32) -> Promise {
+    promise(async move {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+        panic!("a trap in a task for the tests");
+    })
 }
