@@ -13,6 +13,7 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
 
@@ -25,8 +26,15 @@ use crate::core::error::{ApiError, ErrorCode};
 
 static STOPPED: AtomicBool = AtomicBool::new(false);
 
+/// A call in flight: its promise's `reject`, and its future, which a trap drops.
+struct InFlight {
+    id: u32,
+    reject: Function,
+    call: Rc<RefCell<Option<Call>>>,
+}
+
 thread_local! {
-    static IN_FLIGHT: RefCell<Vec<(u32, Function)>> = const { RefCell::new(Vec::new()) };
+    static IN_FLIGHT: RefCell<Vec<InFlight>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -57,12 +65,18 @@ pub fn check() -> Result<(), ApiError> {
 #[cold]
 fn on_panic() {
     STOPPED.store(true, Ordering::Relaxed);
-    let rejects: Vec<Function> = IN_FLIGHT.with(|m| match m.try_borrow_mut() {
-        Ok(mut m) => m.drain(..).map(|(_, f)| f).collect(),
+    let calls: Vec<InFlight> = IN_FLIGHT.with(|m| match m.try_borrow_mut() {
+        Ok(mut m) => m.drain(..).collect(),
         Err(_) => Vec::new(),
     });
-    for reject in rejects {
-        let _ = reject.call1(&JsValue::UNDEFINED, &Failure::from(stopped()).into_js());
+    for call in calls {
+        let _ = call.reject.call1(&JsValue::UNDEFINED, &Failure::from(stopped()).into_js());
+        // Dropping the future clears its timers, aborts its fetches and removes its listeners,
+        // so nothing of the dead instance keeps running (or keeps a process alive). The call
+        // being polled when the panic struck is borrowed: it traps with the instance.
+        if let Ok(mut future) = call.call.try_borrow_mut() {
+            drop(future.take());
+        }
     }
     // The next call into the module gets a fresh instance (as workers-rs does on abort).
     wasm_bindgen::handler::schedule_reinit();
@@ -75,7 +89,7 @@ pub fn promise(call: impl Future<Output = Result<JsValue, Failure>> + 'static) -
     run(Box::pin(call))
 }
 
-fn run(mut call: Call) -> Promise {
+fn run(call: Call) -> Promise {
     if let Err(e) = check() {
         return Promise::reject(&Failure::from(e).into_js());
     }
@@ -89,15 +103,21 @@ fn run(mut call: Call) -> Promise {
         n.set(id);
         id
     });
-    IN_FLIGHT.with(|m| m.borrow_mut().push((id, reject.clone())));
+    let call = Rc::new(RefCell::new(Some(call)));
+    IN_FLIGHT.with(|m| m.borrow_mut().push(InFlight { id, reject: reject.clone(), call: call.clone() }));
     wasm_bindgen_futures::spawn_local(async move {
-        // Once stopped, a call that is woken again ends here without running further.
-        let outcome = poll_fn(|cx| match check() {
-            Err(_) => Poll::Ready(None),
-            Ok(()) => call.as_mut().poll(cx).map(Some),
+        // Once stopped (or dropped by the trap), a call that is woken again ends here.
+        let outcome = poll_fn(|cx| {
+            if check().is_err() {
+                return Poll::Ready(None);
+            }
+            match call.try_borrow_mut().as_deref_mut() {
+                Ok(Some(future)) => future.as_mut().poll(cx).map(Some),
+                _ => Poll::Ready(None),
+            }
         })
         .await;
-        IN_FLIGHT.with(|m| m.borrow_mut().retain(|(i, _)| *i != id));
+        IN_FLIGHT.with(|m| m.borrow_mut().retain(|c| c.id != id));
         let _ = match outcome {
             Some(Ok(v)) => resolve.call1(&JsValue::UNDEFINED, &v),
             Some(Err(f)) => reject.call1(&JsValue::UNDEFINED, &f.into_js()),
