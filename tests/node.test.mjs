@@ -169,21 +169,6 @@ describe("validation before any request", () => {
     assert.equal(stats.generateRequests + stats.jobRequests + stats.listRequests, 0);
   });
 
-  test("webhook_url is accepted and sent as webhookUrl; undefined fields are left out", async () => {
-    const c = client();
-    const { jobId } = await c.generate({
-      prompt: "x",
-      webhook_url: "http://127.0.0.1:9/hook",
-      webhookEvents: ["completed"],
-      reveParams: { seed: undefined, aspect_ratio: "16:9" },
-    });
-    const job = await c.getJob(jobId);
-    assert.equal(job.input.webhookUrl, "http://127.0.0.1:9/hook");
-    assert.equal(job.input.webhook_url, undefined);
-    assert.deepEqual(job.input.reveParams, { aspect_ratio: "16:9" });
-    assert.equal(job.input.model, "reve-create");
-  });
-
   test("names the schema does not declare are refused before sending, with the likely intended one", async () => {
     const e = await failure(() => client().generate({ prompt: "x", reveParams: { aspectRatio: "16:9" } }));
     assert.equal(e.code, "invalid_request");
