@@ -1,19 +1,24 @@
-// The webhook functions and the proxy handler in plain Node, with no workerd: these also run
-// under Node 18, where Web Crypto comes from node:crypto (see js/node-compat.js).
+// Webhooks in plain Node, with no workerd (these also run under Node 18, where Web Crypto comes
+// from node:crypto; see js/node-compat.js): a request subscribes to them, the emulator's signed
+// deliveries reach a Node receiver and pass parseWebhook, and verifyWebhook and parseWebhook
+// agree with independently computed signatures. (The Worker receiving them through the proxy is
+// in tests/edge.test.mjs.)
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { ApiframeError, createProxyHandler, parseWebhook, verifyWebhook } from "apiframe-reve";
+import { createServer } from "node:http";
+import { ApiframeError, ReveClient, imageUrls, parseWebhook, verifyWebhook } from "apiframe-reve";
 import { KEY, startEmulator } from "./support/emulator.mjs";
 
 let emu;
+const client = () => new ReveClient({ apiKey: KEY, baseUrl: emu.url, expectedDurationMs: 300 });
 const sign = (body, key = KEY) =>
   `sha256=${createHmac("sha256", createHash("sha256").update(key).digest()).update(body).digest("hex")}`;
 
 before(async () => { emu = await startEmulator(["--job-ms", "300"]); });
 after(() => emu?.stop());
 
-describe("webhooks in Node", () => {
+describe("signatures", () => {
   test("verifyWebhook and parseWebhook in Node, against independently computed signatures", async () => {
     const vector = "7945c58a3185015aece7682cf1cf8b397c92e24d48f736a1720e9ee7f7bd7983"; // HMAC of "{}", see emulator/src/webhook.rs
     assert.equal(await verifyWebhook({ apiKey: KEY, body: "{}", signature: `sha256=${vector}` }), true);
@@ -35,65 +40,51 @@ describe("webhooks in Node", () => {
   });
 });
 
-describe("the proxy handler in Node", () => {
-  const generate = (headers = {}) => new Request("http://proxy.test/v2/images/generate", {
-    method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ prompt: "x" }),
+describe("subscribing", () => {
+  test("webhook_url is accepted and sent as webhookUrl; undefined fields are left out", async () => {
+    const c = client();
+    const { jobId } = await c.generate({
+      prompt: "x",
+      webhook_url: "http://127.0.0.1:9/hook",
+      webhookEvents: ["completed"],
+      reveParams: { seed: undefined, aspect_ratio: "16:9" },
+    });
+    const job = await c.getJob(jobId);
+    assert.equal(job.input.webhookUrl, "http://127.0.0.1:9/hook");
+    assert.equal(job.input.webhook_url, undefined);
+    assert.deepEqual(job.input.reveParams, { aspect_ratio: "16:9" });
+    assert.equal(job.input.model, "reve-create");
   });
 
-  test("strict by default: with neither authorize nor allowAnonymous every call is refused, saying what to set", async () => {
-    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url });
-    const res = await handler(generate());
-    assert.equal(res.status, 401);
-    assert.match((await res.json()).error, /authorize\(request\).*allowAnonymous: true/);
-  });
-
-  test("it runs on Node's own Request and passes Idempotency-Key through", async () => {
-    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, authorize: async (req) => req.headers.get("authorization") === "Bearer ok" });
-    const a = await handler(generate({ authorization: "Bearer ok", "idempotency-key": "order-77" }));
-    const b = await handler(generate({ authorization: "Bearer ok", "idempotency-key": "order-77" }));
-    assert.equal(a.status, 202);
-    assert.match(a.headers.get("x-request-id"), /^req_/);
-    assert.equal((await a.json()).jobId, (await b.json()).jobId, "the same key gave the same job");
-    assert.equal((await handler(generate({ authorization: "Bearer no" }))).status, 401);
-  });
-
-  test("a missing key or a bad option is a typed error at creation", () => {
-    assert.throws(() => createProxyHandler({ upstream: emu.url }), (e) => e instanceof ApiframeError && e.details.field === "apiKey");
-    assert.throws(() => createProxyHandler({ apiKey: KEY, allowModels: "reve-create" }), (e) => e.details.field === "allowModels");
-    assert.throws(() => createProxyHandler({ apiKey: KEY, upstream: "not a url" }), (e) => e.details.field === "upstream");
-    // A misspelt limit would quietly leave the proxy more open than meant.
-    assert.throws(
-      () => createProxyHandler({ apiKey: KEY, upstream: emu.url, maxPromptLen: 200 }),
-      (e) => e instanceof ApiframeError && e.details.field === "maxPromptLen" && /did you mean "maxPromptLength"/.test(e.message) && e.details.allowed.includes("allowModels"),
-    );
-    assert.throws(() => createProxyHandler({ apiKey: KEY, cors: { origin: ["https://app.test"] } }), (e) => e.details.field === "cors.origin" && /did you mean "origins"/.test(e.message));
-    assert.throws(() => createProxyHandler({ apiKey: KEY, cors: "*" }), (e) => e.details.field === "cors");
-  });
-
-  test("a submission of 60,000 unknown keys is refused (400, naming the first) and never forwarded", async () => {
-    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, maxBodyBytes: 1 << 20, allowAnonymous: true });
-    const body = JSON.stringify({ prompt: "x", ...Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, i])) });
-    const before = (await emu.stats()).stats.generateRequests;
-    const res = await handler(new Request("http://proxy.test/v2/images/generate", { method: "POST", body, headers: { "content-type": "application/json" } }));
-    assert.equal(res.status, 400);
-    const { details } = await res.json();
-    assert.match(details.k0[0], /unknown field "k0"/);
-    assert.equal((await emu.stats()).stats.generateRequests, before);
-  });
-
-  test("a request body with a lone surrogate or a misspelt field is refused with the field named", async () => {
-    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, allowAnonymous: true });
-    const post = (body) => handler(new Request("http://proxy.test/v2/images/generate", { method: "POST", body }));
-    const lone = await post('{"prompt":"\\ud800 cut"}');
-    assert.equal(lone.status, 400);
-    assert.match((await lone.json()).details.prompt[0], /lone UTF-16 surrogate/);
-    const typo = await post(JSON.stringify({ prompt: "x", reveParams: { aspectRatio: "16:9" } }));
-    assert.match((await typo.json()).details["reveParams.aspectRatio"][0], /did you mean "aspect_ratio"/);
-  });
-
-  test("an unreachable upstream answers 502, not a crash", async () => {
-    const handler = createProxyHandler({ apiKey: KEY, upstream: "http://127.0.0.1:9", allowAnonymous: true });
-    const res = await handler(new Request("http://proxy.test/v2/jobs"));
-    assert.equal(res.status, 502);
+  test("the emulator's deliveries reach a Node receiver signed, and parseWebhook reads each", async () => {
+    const received = [];
+    const receiver = createServer(async (req, res) => {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      received.push({ event: req.headers["x-webhook-event"], signature: req.headers["x-webhook-signature"], body: Buffer.concat(chunks).toString() });
+      res.writeHead(204).end();
+    });
+    await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const webhookUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+      const job = await client().run({ prompt: "poster", webhookUrl });
+      for (let i = 0; i < 100 && !received.some((d) => d.event === "completed"); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(received.map((d) => d.event), ["progress", "progress", "progress", "completed"]);
+      const events = [];
+      for (const d of received) events.push(await parseWebhook({ apiKey: KEY, body: d.body, signature: d.signature }));
+      assert.ok(events.every((e) => e.jobId === job.id), JSON.stringify(events));
+      const progress = events.slice(0, 3).map((e) => e.progress);
+      assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "progress rises");
+      const done = events[3];
+      assert.deepEqual([done.status, done.progress, done.result.images], ["COMPLETED", 100, imageUrls(job)]);
+      const tampered = received[3].body.replace("COMPLETED", "FAILED");
+      await assert.rejects(parseWebhook({ apiKey: KEY, body: tampered, signature: received[3].signature }), (e) => e.code === "authentication");
+      let status;
+      for (let i = 0; i < 100 && (status = (await client().getJob(job.id)).webhookStatus) === "pending"; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(status, "delivered");
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
   });
 });

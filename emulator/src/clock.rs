@@ -1,12 +1,21 @@
-//! Wall-clock time as the API shows it: milliseconds since the epoch, RFC 3339 strings.
+//! Wall-clock time as the API shows it: milliseconds since the epoch, RFC 3339 strings, and
+//! sleeping until such an instant.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+}
+
+/// Sleeps until a wall-clock instant (at once if it has passed).
+pub async fn sleep_until_ms(at: u64) {
+    let now = now_ms();
+    if at > now {
+        tokio::time::sleep(Duration::from_millis(at - now)).await;
+    }
 }
 
 /// `2026-11-24T19:59:00.123Z` for a time in milliseconds since the epoch.

@@ -9,7 +9,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::error;
+use crate::errors::error;
 use crate::faults::Fault;
 use crate::state::{Account, State as EmuState};
 use crate::Emulator;

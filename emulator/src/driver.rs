@@ -6,8 +6,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::api::sleep_until_ms;
-use crate::clock::{now_ms, rfc3339};
+use crate::clock::{now_ms, rfc3339, sleep_until_ms};
 use crate::job::{self, Outcome};
 use crate::webhook;
 use crate::Emulator;
@@ -15,7 +14,12 @@ use crate::Emulator;
 /// Progress percentages at which `progress` events go out.
 const PROGRESS_EVENTS: [u8; 3] = [25, 50, 75];
 
-pub async fn drive(emu: Arc<Emulator>, id: Uuid) {
+/// Starts the task of the job `id` (just inserted), which ends when the job has.
+pub fn start(emu: Arc<Emulator>, id: Uuid) {
+    tokio::spawn(drive(emu, id));
+}
+
+async fn drive(emu: Arc<Emulator>, id: Uuid) {
     let Some((created, timeline, hook)) = emu
         .lock()
         .jobs

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::api::error;
+use crate::errors::error;
 use crate::faults::{Fault, FaultKind, Route};
 
 /// The largest real answer `malformed` reads in order to cut it.

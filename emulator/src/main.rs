@@ -7,6 +7,7 @@ mod clock;
 mod config;
 mod control;
 mod driver;
+mod errors;
 mod fault_answer;
 mod faults;
 mod file_requests;

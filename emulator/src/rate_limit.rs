@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 
-use crate::api::error;
+use crate::errors::error;
 use crate::state::State;
 use crate::token_bucket::TokenBucket;
 

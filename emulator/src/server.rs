@@ -13,7 +13,8 @@ use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 
-use crate::api::{self, error};
+use crate::api;
+use crate::errors::error;
 use crate::faults::{FaultKind, Route};
 use crate::Emulator;
 use crate::{control, fault_answer, file_requests, rate_limit};

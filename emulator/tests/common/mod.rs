@@ -137,6 +137,20 @@ impl Drop for Emulator {
     }
 }
 
+/// A valid submission with a ratio and a seed.
+pub fn req(prompt: &str, ratio: &str, seed: i64) -> Value {
+    serde_json::json!({"prompt": prompt, "model": "reve-create", "reveParams": {"aspect_ratio": ratio, "seed": seed}})
+}
+
+/// Width and height from a PNG's IHDR chunk (asserting the PNG signature).
+pub fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    )
+}
+
 fn spec() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
