@@ -7,7 +7,8 @@ use apiframe_reve::core::extra_headers;
 use apiframe_reve::core::job::Job;
 use apiframe_reve::core::list_params;
 use apiframe_reve::core::proxy::{self, ProxyConfig};
-use apiframe_reve::core::request::{check_idempotency_key, read_json};
+use apiframe_reve::core::request::check_idempotency_key;
+use apiframe_reve::core::request_source::read_request;
 use apiframe_reve::core::routes;
 use libfuzzer_sys::fuzz_target;
 
@@ -15,11 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let cfg = ProxyConfig { prefix: "/api/reve".into(), cors_origins: vec!["https://a.example".into()], ..ProxyConfig::default() };
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-        let read = read_json(&value);
+        let read = read_request(&value);
         if let Ok(body) = &read {
             // What passes is sendable and passes again unchanged.
             let again = serde_json::to_value(body).unwrap();
-            assert_eq!(read_json(&again).ok().as_ref(), Some(body));
+            assert_eq!(read_request(&again).ok().as_ref(), Some(body));
         }
         let _ = proxy::check_generate(&cfg, text.len(), read);
         if let Ok(params) = list_params::read(&value) {
@@ -43,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(plan) = ai_sdk::plan(call) {
         let again = serde_json::to_value(&plan.request).unwrap();
-        assert_eq!(read_json(&again).ok().as_ref(), Some(&plan.request));
+        assert_eq!(read_request(&again).ok().as_ref(), Some(&plan.request));
     }
     let _ = ai_sdk::check_model(&text);
     let _ = download::media_type(data, Some(&text));

@@ -263,7 +263,7 @@ pub fn origin_allowed(cfg: &ProxyConfig, origin: Option<&str>, own_origin: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::request::read_json;
+    use crate::core::request_source::read_request;
 
     fn cfg() -> ProxyConfig {
         ProxyConfig {
@@ -276,7 +276,7 @@ mod tests {
     fn check(c: &ProxyConfig, body: &str) -> Result<GenerateRequest, Refusal> {
         let read = serde_json::from_str::<Value>(body)
             .map_err(|_| ApiError::invalid("", "not JSON", None))
-            .and_then(|v| read_json(&v));
+            .and_then(|v| read_request(&v));
         check_generate(c, body.len(), read)
     }
 

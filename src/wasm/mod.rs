@@ -14,6 +14,7 @@ mod js_error;
 mod options;
 #[cfg(feature = "server")]
 mod proxy;
+mod request_json;
 mod run_many;
 mod transport;
 mod trap;

@@ -420,9 +420,8 @@ impl Proxy {
             Ok(None) => return Err(Refusal::too_large(&self.cfg)),
             Err(()) => return Err(Refusal::not_json()),
         };
-        let parsed = json_parse(&JsValue::from_str(&text)).map_err(|_| Refusal::not_json())?;
-        let read = super::client::check_request(parsed);
+        let read = super::request_json::read_text(&text);
         let checked = proxy::check_generate(&self.cfg, text.len(), read)?;
-        super::client::body(&checked).map_err(|_| Refusal::not_json())
+        super::request_json::body(&checked).map_err(|_| Refusal::not_json())
     }
 }
