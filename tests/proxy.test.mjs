@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiframeError, ReveClient, createProxyHandler } from "apiframe-reve";
 import { KEY, startEmulator } from "./support/emulator.mjs";
-import { WORKERD_SKIP, clientOf, failure, sharedStore, startExampleWorker } from "./support/proxy-fixtures.mjs";
+import { WORKERD_SKIP, clientOf, failure, recordingFetch, sharedStore, sleep, startExampleWorker } from "./support/proxy-fixtures.mjs";
 
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 const SESSION = "s3ssion-token";
@@ -97,6 +97,25 @@ describe("what reaches the service: three routes, with the proxy's key", () => {
     const handler = createProxyHandler({ apiKey: KEY, upstream: "http://127.0.0.1:9", allowAnonymous: true });
     const res = await handler(new Request("http://proxy.test/v2/jobs"));
     assert.equal(res.status, 502);
+  });
+
+  test("a caller's abort reaches the upstream request: its signal aborts and the service never finishes it", async () => {
+    const upstream = recordingFetch();
+    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, allowAnonymous: true, fetch: upstream.fetch });
+    await emu.fault({ kind: "slow", route: "generate", delayMs: 2000 });
+    const jobsBefore = (await emu.stats()).stats.jobsCreated;
+    const caller = new AbortController();
+    const answered = handler(post(JSON.stringify({ prompt: "never finished" }), { signal: caller.signal }));
+    while (upstream.signals.length === 0) await sleep(5);
+    await sleep(100);
+    const t = performance.now();
+    caller.abort();
+    const res = await answered;
+    assert.ok(performance.now() - t < 500, `answered ${Math.round(performance.now() - t)} ms after the abort`);
+    assert.equal(upstream.signals[0].aborted, true, "the upstream request's signal aborted");
+    assert.equal(res.status, 499);
+    await sleep(2500);
+    assert.equal((await emu.stats()).stats.jobsCreated, jobsBefore, "the service never finished the request");
   });
 });
 
@@ -208,6 +227,16 @@ describe("submissions are checked before they cost a credit", () => {
     assert.ok(sent < 50, `read ${sent} chunks: the proxy stopped early`);
     assert.equal((await emu.stats()).stats.generateRequests, before);
   });
+
+  test("a body that is not UTF-8 is a 400 saying so (not a 413), never forwarded", async () => {
+    const handler = createProxyHandler({ apiKey: KEY, upstream: emu.url, allowAnonymous: true });
+    const before = (await emu.stats()).stats.generateRequests;
+    const latin1 = Uint8Array.from([...'{"prompt":"caf\u00e9"}'].map((c) => c.charCodeAt(0))); // "é" as the one byte 0xE9
+    const res = await handler(post(latin1));
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).details[""][0], /not UTF-8/);
+    assert.equal((await emu.stats()).stats.generateRequests, before);
+  });
 });
 
 describe("settings", () => {
@@ -312,6 +341,56 @@ describe("many users, one key: each caller reads and lists only its own jobs", (
     const { jobs } = await clientOf(p, "erin").listJobs();
     assert.deepEqual(jobs.map((j) => j.id), [mine]);
     assert.equal((await emu.stats()).stats.otherRequests, before, "no other path reached the service");
+  });
+
+  test("a job store that fails is a 503 on every route (never a 404), and what it said is never shown", async () => {
+    const SECRET = "db 10.0.0.7 refused user reve, password hunter2";
+    const { jobId } = await clientOf(a, "fay").generate({ prompt: "fay's" });
+    const fails = async () => { throw new Error(SECRET); };
+    const proxyOver = (broken) => createProxyHandler({
+      apiKey: KEY, upstream: emu.url, prefix: "/api/reve", authorize: () => "fay",
+      jobStore: { get: async () => "fay", put: async () => {}, list: async () => ({ jobIds: [jobId], cursor: null }), ...broken },
+    });
+    const read = () => new Request(`https://app.test/api/reve/v2/jobs/${jobId}`);
+    const list = () => new Request("https://app.test/api/reve/v2/jobs");
+    const submit = () => new Request("https://app.test/api/reve/v2/images/generate", { method: "POST", body: JSON.stringify({ prompt: "x" }) });
+    for (const [broken, request, what] of [
+      [{ get: fails }, read(), "get rejects, reading a job"],
+      [{ get: () => { throw new Error(SECRET); } }, read(), "get throws, reading a job"],
+      [{ get: async () => ({ owner: "fay" }) }, read(), "get answers an object, reading a job"],
+      [{ get: fails }, submit(), "get rejects, recording a submission"],
+      [{ get: async () => null, put: fails }, submit(), "put rejects, recording a submission"],
+      [{ list: fails }, list(), "list rejects, listing"],
+      [{ list: async () => ({ jobIds: SECRET }) }, list(), "list answers no page, listing"],
+    ]) {
+      const res = await proxyOver(broken)(request);
+      const text = await res.text();
+      assert.equal(res.status, 503, `${what}: ${text}`);
+      assert.ok(!text.includes("hunter2") && !text.includes("10.0.0.7"), `${what}: ${text}`);
+      assert.match(JSON.parse(text).error, /retry/, what);
+    }
+  });
+
+  test("a listing of 100 jobs reads them back from the service at most 8 at once, in order", async () => {
+    const ids = [];
+    for (let i = 0; i < 100; i += 20) {
+      const batch = Array.from({ length: 20 }, (_, j) => fetch(`${emu.url}/v2/images/generate`, {
+        method: "POST", headers: { "content-type": "application/json", "x-api-key": KEY }, body: JSON.stringify({ prompt: `lena ${i + j}`, model: "reve-create" }),
+      }).then((r) => r.json()));
+      ids.push(...(await Promise.all(batch)).map((r) => r.jobId));
+    }
+    const store = sharedStore();
+    for (const id of ids) await store.put(id, "lena");
+    const upstream = recordingFetch();
+    const p = createProxyHandler({ apiKey: KEY, upstream: emu.url, prefix: "/api/reve", jobStore: store, authorize: () => "lena", fetch: upstream.fetch });
+    const res = await p(new Request("https://app.test/api/reve/v2/jobs?limit=100"));
+    assert.equal(res.status, 200);
+    const { jobs, hasMore } = await res.json();
+    assert.deepEqual(jobs.map((j) => j.id), [...ids].reverse(), "newest first, in the record's order");
+    assert.equal(hasMore, false);
+    assert.equal(upstream.gets, 100);
+    assert.ok(upstream.peakGets <= 8, `${upstream.peakGets} reads in flight at once`);
+    assert.ok(upstream.peakGets > 1, "the reads still overlap");
   });
 });
 

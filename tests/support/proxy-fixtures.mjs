@@ -1,6 +1,7 @@
 // What tests/proxy.test.mjs drives the proxy with: a job store as an app would write one, a
-// client whose requests go through a handler as a browser's would, and examples/worker started
-// in workerd (through miniflare, which does not load on Node 18).
+// client whose requests go through a handler as a browser's would, an upstream fetch that
+// records what the proxy sent, and examples/worker started in workerd (through miniflare, which
+// does not load on Node 18).
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,3 +53,29 @@ export const failure = async (promise) => {
   try { await promise; } catch (e) { assert.ok(e instanceof ApiframeError, String(e)); return e; }
   assert.fail("expected a rejection");
 };
+
+/**
+ * An upstream `fetch` for createProxyHandler that records each request's `init.signal` and
+ * counts GETs in flight (from the call until the body has been read), as the service sees them.
+ */
+export function recordingFetch() {
+  const seen = { signals: [], gets: 0, inFlight: 0, peakGets: 0 };
+  seen.fetch = async (url, init) => {
+    seen.signals.push(init.signal);
+    const get = (init.method ?? "GET") === "GET";
+    if (get) {
+      seen.gets++;
+      seen.peakGets = Math.max(seen.peakGets, ++seen.inFlight);
+    }
+    try {
+      const res = await fetch(url, init);
+      const text = await res.text();
+      return new Response(text, { status: res.status, headers: res.headers });
+    } finally {
+      if (get) seen.inFlight--;
+    }
+  };
+  return seen;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
