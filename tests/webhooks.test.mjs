@@ -1,19 +1,28 @@
-// Webhooks in plain Node, with no workerd (these also run under Node 18, where Web Crypto comes
-// from node:crypto; see js/node-compat.js): a request subscribes to them, the emulator's signed
-// deliveries reach a Node receiver and pass parseWebhook, and verifyWebhook and parseWebhook
-// agree with independently computed signatures. (The Worker receiving them through the proxy is
-// in tests/edge.test.mjs.)
+// Webhooks, one feature in one file. In plain Node (these also run under Node 18, where Web
+// Crypto comes from node:crypto; see js/node-compat.js): a request subscribes to them, the
+// emulator's signed deliveries reach a Node receiver and pass parseWebhook, and verifyWebhook
+// and parseWebhook agree with independently computed signatures. In workerd: examples/worker's
+// receiver takes the emulator's signed deliveries (skipped on Node 18, where miniflare does not
+// load).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import { ApiframeError, ReveClient, imageUrls, parseWebhook, verifyWebhook } from "apiframe-reve";
 import { KEY, startEmulator } from "./support/emulator.mjs";
+import { WORKERD_SKIP, startExampleWorker } from "./support/proxy-fixtures.mjs";
 
 let emu;
 const client = () => new ReveClient({ apiKey: KEY, baseUrl: emu.url, expectedDurationMs: 300 });
 const sign = (body, key = KEY) =>
   `sha256=${createHmac("sha256", createHash("sha256").update(key).digest()).update(body).digest("hex")}`;
+
+const SESSION = "s3ssion-token";
+const withSession = (init = {}) => {
+  const headers = new Headers(init.headers);
+  headers.set("cookie", `session=${SESSION}`);
+  return { ...init, headers };
+};
 
 before(async () => { emu = await startEmulator(["--job-ms", "300"]); });
 after(() => emu?.stop());
@@ -86,5 +95,57 @@ describe("subscribing", () => {
       receiver.closeAllConnections();
       await new Promise((r) => receiver.close(r));
     }
+  });
+});
+
+describe("webhooks in workerd: examples/worker's receiver", () => {
+  let wemu, worker;
+  before(async () => {
+    if (WORKERD_SKIP) return;
+    wemu = await startEmulator(["--job-ms", "500"]);
+    // Listening on a port: the emulator delivers its webhooks to the Worker over HTTP.
+    worker = await startExampleWorker({
+      port: 0,
+      kvNamespaces: ["JOBS"],
+      bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: wemu.url, SESSIONS: `${SESSION}:alice`, ALLOW_ANONYMOUS: "false" },
+    });
+  });
+  after(async () => {
+    await worker?.stop();
+    await wemu?.stop();
+  });
+
+  test("the emulator's signed webhooks are accepted and the final state is stored", { skip: WORKERD_SKIP }, async () => {
+    const client = new ReveClient({ baseUrl: `${worker.url}/api/reve`, expectedDurationMs: 500, fetch: (u, i) => fetch(u, withSession(i)) });
+    const job = await client.run({ prompt: "flyer", webhookUrl: `${worker.url}/webhooks/reve` });
+    const kv = await worker.mf.getKVNamespace("JOBS");
+    let stored = null;
+    for (let i = 0; i < 50 && stored?.event !== "completed"; i++) {
+      stored = await kv.get(`job:${job.id}`, "json");
+      if (stored?.event !== "completed") await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(stored?.event, "completed");
+    assert.equal(stored.status, "COMPLETED");
+    const { deliveries } = await (await fetch(`${wemu.url}/__emulator/webhooks`)).json();
+    const mine = deliveries.filter((d) => d.jobId === job.id);
+    assert.ok(mine.length >= 4, "progress and completed events");
+    assert.ok(mine.every((d) => d.status === 204), JSON.stringify(mine));
+  });
+
+  test("a tampered or unsigned webhook is refused; replays and late events change nothing", { skip: WORKERD_SKIP }, async () => {
+    const body = JSON.stringify({ event: "completed", jobId: "j-1", status: "COMPLETED", progress: 100, result: { images: ["u"] }, model: "reve-create" });
+    const post = (b, signature) => fetch(`${worker.url}/webhooks/reve`, {
+      method: "POST", headers: { "content-type": "application/json", ...(signature ? { "x-webhook-signature": signature } : {}) }, body: b,
+    });
+    assert.equal((await post(body, sign(body.replace("COMPLETED", "FAILED")))).status, 401);
+    assert.equal((await post(body.replace("\"u\"", "\"evil\""), sign(body))).status, 401);
+    assert.equal((await post(body)).status, 401);
+    assert.equal((await post(body, sign(body, "afk_other"))).status, 401);
+    assert.equal((await post(body, sign(body).slice("sha256=".length))).status, 204, "bare hex is accepted");
+    assert.equal((await post(body, sign(body))).status, 204, "a duplicate is fine");
+    const late = JSON.stringify({ event: "progress", jobId: "j-1", status: "PROCESSING", progress: 50, model: "reve-create" });
+    assert.equal((await post(late, sign(late))).status, 204);
+    const kv = await worker.mf.getKVNamespace("JOBS");
+    assert.equal((await kv.get("job:j-1", "json")).event, "completed", "a late progress event does not undo completion");
   });
 });

@@ -6,22 +6,26 @@ use apiframe_reve::core::download;
 use apiframe_reve::core::extra_headers;
 use apiframe_reve::core::job::Job;
 use apiframe_reve::core::list_params;
-use apiframe_reve::core::proxy::{self, ProxyConfig};
-use apiframe_reve::core::request::{check_idempotency_key, read_json};
+use apiframe_reve::core::proxy::{self, Body, ProxyConfig};
+use apiframe_reve::core::request::check_idempotency_key;
+use apiframe_reve::core::request_source::{not_json, read_request};
 use apiframe_reve::core::routes;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let cfg = ProxyConfig { prefix: "/api/reve".into(), cors_origins: vec!["https://a.example".into()], ..ProxyConfig::default() };
+    // The proxy's whole check of a submission's bytes (any bytes: not UTF-8 too), with the
+    // host's parse played by serde_json and the library's one reading of requests.
+    let _ = proxy::check_submission(&cfg, Body::Whole(data.to_vec()), |t| {
+        serde_json::from_str::<serde_json::Value>(t).map_err(|_| not_json()).and_then(|v| read_request(&v))
+    });
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-        let read = read_json(&value);
-        if let Ok(body) = &read {
+        if let Ok(body) = &read_request(&value) {
             // What passes is sendable and passes again unchanged.
             let again = serde_json::to_value(body).unwrap();
-            assert_eq!(read_json(&again).ok().as_ref(), Some(body));
+            assert_eq!(read_request(&again).ok().as_ref(), Some(body));
         }
-        let _ = proxy::check_generate(&cfg, text.len(), read);
         if let Ok(params) = list_params::read(&value) {
             let _ = params.path();
         }
@@ -43,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(plan) = ai_sdk::plan(call) {
         let again = serde_json::to_value(&plan.request).unwrap();
-        assert_eq!(read_json(&again).ok().as_ref(), Some(&plan.request));
+        assert_eq!(read_request(&again).ok().as_ref(), Some(&plan.request));
     }
     let _ = ai_sdk::check_model(&text);
     let _ = download::media_type(data, Some(&text));

@@ -20,6 +20,7 @@ pub mod poll_schedule;
 pub mod proxy;
 pub mod rate_gate;
 pub mod request;
+pub mod request_source;
 pub mod response;
 pub mod retry;
 pub mod retry_after;

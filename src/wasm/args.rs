@@ -39,22 +39,6 @@ pub fn keys(obj: &JsValue) -> impl Iterator<Item = String> + '_ {
         .filter(move |k| !get(obj, k).is_undefined())
 }
 
-/// Refuses a string that is not well-formed UTF-16 (a lone surrogate: a cut emoji) anywhere in
-/// a parsed request: serde-wasm-bindgen would read it as U+FFFD and change what was asked.
-pub fn check_well_formed(value: &JsValue, field: &str, depth: u8) -> Result<(), ApiError> {
-    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
-        if !s.is_valid_utf16() {
-            return Err(crate::core::request::lone_surrogate(field));
-        }
-    } else if depth < 4 && value.is_object() {
-        for key in keys(value) {
-            let path = if field.is_empty() { key.clone() } else { format!("{field}.{key}") };
-            check_well_formed(&get(value, &key), &path, depth + 1)?;
-        }
-    }
-    Ok(())
-}
-
 /// An options object (or nothing) read as `T`: names checked, then deserialized.
 pub fn options<T: DeserializeOwned + Default>(
     value: &JsValue,

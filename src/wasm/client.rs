@@ -9,10 +9,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use super::args::{self, option_expectation};
-use super::js_error::{to_js, Failure};
+use super::js_error::Failure;
 use super::download;
 use super::options::{DownloadOptions, GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
-use super::host::{describe, json_parse, json_stringify};
+use super::request_json;
 use super::transport::{Request, Transport};
 use super::wait::{notify, wait_for, Poller};
 use super::trap;
@@ -21,7 +21,7 @@ use crate::core::error::ApiError;
 use crate::core::job::{self, Job, JobAccepted};
 use crate::core::list_params::{self, ListJobsParams};
 use crate::core::poll_schedule::{Bounds, DurationEstimate};
-use crate::core::request::{self, check_idempotency_key, GenerateRequest};
+use crate::core::request::check_idempotency_key;
 use crate::core::retry::RetryPolicy;
 use crate::core::routes::{self, GENERATE};
 use crate::core::settings::{self, ClientInput, ClientSettings};
@@ -78,34 +78,6 @@ pub(super) fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
     let id = job_id.as_string().ok_or_else(|| ApiError::wrong_type("jobId", "a string"))?;
     let path = routes::job_path(&id)?;
     Ok((id, path))
-}
-
-/// A request as JSON's rules send it (`JSON.stringify`: undefined left out, `toJSON`
-/// honoured, BigInt and cycles refused), read back by the host and checked by the core.
-fn read_request(request: &JsValue) -> Result<GenerateRequest, ApiError> {
-    let cannot = |e: JsValue| {
-        let why = describe(&e);
-        ApiError::invalid("request", format!("the request cannot be sent as JSON: {why}"), None)
-    };
-    let text = json_stringify(request).map_err(cannot)?;
-    let plain = if text.is_undefined() { JsValue::UNDEFINED } else { json_parse(&text).map_err(cannot)? };
-    check_request(plain)
-}
-
-/// A parsed request (plain JSON data), checked: names, well-formed text, then the core.
-pub fn check_request(plain: JsValue) -> Result<GenerateRequest, ApiError> {
-    let reve_params = args::get(&plain, "reveParams");
-    request::check_names(args::keys(&plain), args::keys(&reve_params))?;
-    args::check_well_formed(&plain, "", 0)?;
-    request::read(serde_wasm_bindgen::Deserializer::from(plain))
-}
-
-/// The body of a checked request.
-pub fn body(request: &GenerateRequest) -> Result<String, ApiError> {
-    json_stringify(&to_js(request))
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| ApiError::invalid("request", "the request cannot be sent as JSON", None))
 }
 
 #[wasm_bindgen]
@@ -296,7 +268,7 @@ pub(super) async fn run_one(
 
 /// The checked request of `generate` and `run`, with its `Idempotency-Key`.
 pub(super) fn submission(request: &JsValue, key: Option<String>, headers: Vec<Header>) -> Result<Request, ApiError> {
-    let checked = read_request(request)?;
+    let checked = request_json::read_object(request)?;
     let key = match key {
         Some(k) => {
             check_idempotency_key(&k)?;
@@ -307,7 +279,7 @@ pub(super) fn submission(request: &JsValue, key: Option<String>, headers: Vec<He
     Ok(Request {
         method: "POST",
         path: GENERATE.to_string(),
-        body: Some(body(&checked)?),
+        body: Some(request_json::body(&checked)?),
         idempotency_key: Some(key),
         headers,
     })

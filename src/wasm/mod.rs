@@ -16,6 +16,7 @@ mod options;
 #[cfg(feature = "server")]
 mod proxy;
 mod race;
+mod request_json;
 mod run_many;
 mod transport;
 mod trap;

@@ -21,7 +21,9 @@ export interface JobStorePage {
 
 /**
  * Where a multi-user proxy records who submitted which job (`createProxyHandler`'s
- * `jobStore`). Every proxy instance that serves the same users must share it.
+ * `jobStore`). Every proxy instance that serves the same users must share it. A method that
+ * throws, rejects or answers another type makes the proxy answer 503 on that route (the client
+ * retries); what it threw is never shown to the caller.
  */
 export interface JobStore {
   /** The identity that submitted `jobId`, or null when none did (through this store). */

@@ -1,0 +1,62 @@
+//! `createProxyHandler`: a fetch-style handler that forwards the three API routes to the
+//! service with the secret key, after the core has allowed them. Everything else is answered
+//! here, as the core decides, without touching the upstream. When `authorize` names the
+//! caller, the proxy records who submitted each job (in `jobStore`, or in memory) and lets each
+//! caller read and list only its own.
+//!
+//! One module per step: `options` (createProxyHandler's options), `pipeline` (one request,
+//! step by step), `authorize` (who is calling), `submission` (a submission's body, streamed
+//! under the cap and checked), `job_store` (the record of owners: memory or the caller's
+//! store), `owner_record` (reading and writing that record around the upstream call),
+//! `owned_list` (a caller's listing, read back a few jobs at a time), `answer` (Responses).
+
+mod answer;
+mod authorize;
+mod job_store;
+mod options;
+mod owned_list;
+mod owner_record;
+mod pipeline;
+mod submission;
+
+use std::rc::Rc;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+use super::js_error::Failure;
+use super::transport::Transport;
+use super::trap;
+use crate::core::proxy::ProxyConfig;
+use job_store::JobOwners;
+
+/// One proxy handler's settings, shared by its requests.
+struct Proxy {
+    /// What the core allows.
+    cfg: ProxyConfig,
+    /// The key in `X-API-Key`, a time limit per request, and no retries: the caller's client
+    /// retries.
+    upstream: Transport,
+    /// The app's `authorize(request)`.
+    authorize: Option<Function>,
+    /// Whether everyone may call when there is no `authorize`.
+    allow_anonymous: bool,
+    /// Who submitted which job.
+    owners: JobOwners,
+}
+
+/// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless
+/// `authorize(request)` approves them or `allowAnonymous` is true. When `authorize` resolves
+/// to the caller's identity (a string), each caller reads and lists only its own jobs. An
+/// option name it does not know throws, naming it.
+#[wasm_bindgen(js_name = createProxyHandler, unchecked_return_type = "(request: Request) => Promise<Response>")]
+pub fn create_proxy_handler(
+    #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,
+) -> Result<Function, JsValue> {
+    let proxy = Rc::new(options::build(&options).map_err(|e| Failure::from(e).into_js())?);
+    let handler = Closure::<dyn Fn(JsValue) -> Promise>::new(move |request: JsValue| {
+        let p = proxy.clone();
+        trap::promise(async move { p.handle(request.unchecked_into()).await.map(JsValue::from) })
+    });
+    Ok(handler.into_js_value().unchecked_into())
+}

@@ -1,0 +1,103 @@
+//! Submit requests as JavaScript holds them, read by the core's one entry point
+//! (`core::request_source::read_request`): a caller's object (the client's `generate`, `run`,
+//! `runMany`) or a body's text (the proxy's submissions), both as plain JSON data parsed by the
+//! host. And the body a checked request is sent as.
+
+use std::borrow::Cow;
+
+use js_sys::{Array, JsString, Object};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::args::get;
+use super::js_error::to_js;
+use super::host::{describe, json_parse, json_stringify};
+use crate::core::error::ApiError;
+use crate::core::request::GenerateRequest;
+#[cfg(feature = "server")]
+use crate::core::request_source::not_json;
+use crate::core::request_source::{read_request, RequestSource};
+
+/// How deep the well-formedness check looks (a request is two levels deep).
+const MAX_DEPTH: u8 = 4;
+
+/// Plain JSON data from `JSON.parse`, as the core reads it.
+struct ParsedJson(JsValue);
+
+/// The own keys of a plain object that are set (not `undefined`); none for anything else.
+/// Lazy: a check that stops at the first bad name reads no further (a hostile body may hold
+/// tens of thousands).
+fn names_of<'a>(obj: JsValue) -> impl Iterator<Item = Cow<'a, str>> {
+    let names = if obj.is_object() && !Array::is_array(&obj) {
+        Object::keys(obj.unchecked_ref::<Object>())
+    } else {
+        Array::new()
+    };
+    names
+        .into_iter()
+        .filter_map(|k| k.as_string())
+        .filter(move |k| !get(&obj, k).is_undefined())
+        .map(Cow::Owned)
+}
+
+/// The field of the first string in `value` that is not well-formed UTF-16 (a lone surrogate:
+/// serde-wasm-bindgen would read it as U+FFFD and change what was asked).
+fn lone_surrogate_in(value: &JsValue, field: &str, depth: u8) -> Option<String> {
+    if let Some(s) = value.dyn_ref::<JsString>() {
+        return (!s.is_valid_utf16()).then(|| field.to_string());
+    }
+    if depth >= MAX_DEPTH || !value.is_object() {
+        return None;
+    }
+    names_of(value.clone()).find_map(|key| {
+        let path = if field.is_empty() { key.to_string() } else { format!("{field}.{key}") };
+        lone_surrogate_in(&get(value, &key), &path, depth + 1)
+    })
+}
+
+impl<'de> RequestSource<'de> for ParsedJson {
+    type Deserializer = serde_wasm_bindgen::Deserializer;
+
+    fn names(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        names_of(self.0.clone())
+    }
+
+    fn reve_params_names(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        names_of(get(&self.0, "reveParams"))
+    }
+
+    fn lone_surrogate_at(&self) -> Option<String> {
+        lone_surrogate_in(&self.0, "", 0)
+    }
+
+    fn into_deserializer(self) -> serde_wasm_bindgen::Deserializer {
+        serde_wasm_bindgen::Deserializer::from(self.0)
+    }
+}
+
+/// A caller's request object as JSON's rules send it (`JSON.stringify`: undefined left out,
+/// `toJSON` honoured, BigInt and cycles refused), parsed back by the host and read by the core.
+pub fn read_object(request: &JsValue) -> Result<GenerateRequest, ApiError> {
+    let cannot = |e: JsValue| {
+        let why = describe(&e);
+        ApiError::invalid("request", format!("the request cannot be sent as JSON: {why}"), None)
+    };
+    let text = json_stringify(request).map_err(cannot)?;
+    let plain = if text.is_undefined() { JsValue::UNDEFINED } else { json_parse(&text).map_err(cannot)? };
+    read_request(ParsedJson(plain))
+}
+
+/// A body's text, parsed by the host and read by the core; text that is not JSON is refused
+/// as such. (The proxy's: servers only.)
+#[cfg(feature = "server")]
+pub fn read_text(text: &str) -> Result<GenerateRequest, ApiError> {
+    let plain = json_parse(&JsValue::from_str(text)).map_err(|_| not_json())?;
+    read_request(ParsedJson(plain))
+}
+
+/// The body of a checked request.
+pub fn body(request: &GenerateRequest) -> Result<String, ApiError> {
+    json_stringify(&to_js(request))
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| ApiError::invalid("request", "the request cannot be sent as JSON", None))
+}
