@@ -5,9 +5,7 @@
 // self-contained module each (one file to resolve and parse at start-up instead of three).
 // wasm-bindgen's typings are shipped as they come (the types come from the serde types through
 // tsify, and optional parameters from `unchecked_optional_param_type`).
-//
-// `node scripts/build.mjs --trap-module DIR` builds only a debug module with the test-only
-// export `__trapForTests` (cargo feature trap-for-tests) into DIR, for tests/trap.test.mjs.
+// (The trap-test module: scripts/build-trap-module.mjs.)
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,13 +18,10 @@ const dist = join(root, "dist");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 const say = (msg) => console.log(`build: ${msg}`);
 
-const trapAt = process.argv.indexOf("--trap-module");
-if (trapAt > 0) {
-  const out = process.argv[trapAt + 1];
-  say(`wasm-pack build --dev --target web --features trap-for-tests -> ${out}`);
-  run("wasm-pack", ["--quiet", "build", "--dev", "--target", "web", "--out-dir", out, "--out-name", "trap", "--no-pack", "--", "--features", "trap-for-tests"]);
-  copyFileSync(join(root, "js", "errors.js"), join(out, "errors.js"));
-  process.exit(0);
+for (const arg of process.argv.slice(2)) {
+  if (arg === "--dev") continue;
+  console.error(arg === "--trap-module" ? "build: --trap-module is now scripts/build-trap-module.mjs DIR" : `build: unknown argument ${arg}`);
+  process.exit(2);
 }
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
 rmSync(dist, { recursive: true, force: true });
