@@ -9,5 +9,4 @@ const { readFileSync } = process.getBuiltinModule("node:fs");
 const { createRequire } = process.getBuiltinModule("node:module");
 initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), readFileSync, createRequire) });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

@@ -7,7 +7,7 @@
 // tsify, and optional parameters from `unchecked_optional_param_type`).
 // (The trap-test module: scripts/build-trap-module.mjs.)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -15,6 +15,8 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
+/** What the entries are bundled from (js/ and the glue), never shipped. */
+const stage = join(dist, ".stage");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 const say = (msg) => console.log(`build: ${msg}`);
 
@@ -25,6 +27,7 @@ for (const arg of process.argv.slice(2)) {
 }
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
 rmSync(dist, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
 // Two modules: the whole one for servers and edge runtimes, and a client-only one (no
 // createProxyHandler, no webhook verifier: cargo feature "server" off) for the browser entry.
 const modules = [
@@ -32,12 +35,13 @@ const modules = [
   { name: "apiframe_reve_client", cargo: ["--no-default-features"] },
 ];
 for (const { name, cargo } of modules) {
-  const out = join(dist, `.${name}`);
+  const out = join(stage, `.${name}`);
   say(`wasm-pack build ${profile} --target web ${cargo.join(" ")}`.trim());
   run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", out, "--out-name", name, "--no-pack", "--", ...cargo]);
-  for (const f of readdirSync(out)) {
-    if (f.startsWith(name) && (name === "apiframe_reve" || !f.endsWith(".ts"))) renameSync(join(out, f), join(dist, f));
-  }
+  // The glue is bundled into the entries; the module ships; the typings are the whole one's.
+  renameSync(join(out, `${name}.js`), join(stage, `${name}.js`));
+  renameSync(join(out, `${name}_bg.wasm`), join(dist, `${name}_bg.wasm`));
+  if (name === "apiframe_reve") renameSync(join(out, `${name}.d.ts`), join(dist, `${name}.d.ts`));
   rmSync(out, { recursive: true, force: true });
   const wasm = join(dist, `${name}_bg.wasm`);
   if (profile === "--release") {
@@ -48,26 +52,42 @@ for (const { name, cargo } of modules) {
     ];
     const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
     run(wasmOpt, [wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers", ...features]);
-    rmSync(join(dist, `${name}_bg.wasm.d.ts`), { force: true });
     say(`wasm-opt -Oz (binaryen from npm): ${name}_bg.wasm ${before} -> ${statSync(wasm).size} bytes`);
   }
 }
 
-// Each entry (js/<runtime>.js) bundled with wasm-bindgen's glue into one minified module; the
-// .wasm stays a file beside it (workerd imports it), and so does errors.js: one module of the
-// ApiframeError class that every entry imports. node.cjs is the CommonJS build of
-// js/node-require.js, importing errors.cjs (the CommonJS build of errors.js). Typings as
-// wasm-bindgen wrote them, with .d.cts twins for `require`.
+// Each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and the modules of js/ it
+// imports (exports.js: the one export list; node-wasm.js, web-crypto.js) into one minified
+// module; the .wasm stays a file beside it (workerd imports it), and so does errors.js: one
+// module of the ApiframeError class that every entry imports. node.cjs is the CommonJS build
+// of js/node-require.js, importing errors.cjs (the CommonJS build of errors.js).
 const entries = ["browser.js", "deno.js", "edge.js", "edge-light.js", "node.js", "node-compat.js", "workerd.js", "node.cjs"];
-for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
+/** The modules of js/ that exist only inside the entries' bundles. */
+const bundledOnly = new Set(["client-only.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
+for (const f of readdirSync(join(root, "js"))) {
+  if (f.endsWith(".js")) copyFileSync(join(root, "js", f), join(stage, f));
+  // The rest ships as written: the error class, apiframe-reve/ai, the hand-written typings.
+  if (!entries.includes(f) && !bundledOnly.has(f)) copyFileSync(join(root, "js", f), join(dist, f));
+}
+// The entries run code at import (they instantiate the module; deno.js is edge.js's import):
+// said here, or esbuild would follow package.json's sideEffects, which names ./dist/*.js only,
+// and drop what an entry imports only to run.
+writeFileSync(join(stage, "package.json"), JSON.stringify({ type: "module", sideEffects: true }));
 const errorsModule = (file) => ({
   name: "errors-module",
   setup(b) {
     b.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: `./${file}`, external: true }));
   },
 });
+// The browser entry has the client-only module where the others have the whole one, so
+// exports.js's list resolves there to client-only.js (the client glue and its stand-ins).
+const clientOnly = {
+  name: "client-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/apiframe_reve\.js$/ }, () => ({ path: join(stage, "client-only.js") }));
+  },
+};
 const bundleOptions = {
-  allowOverwrite: true,
   bundle: true,
   platform: "neutral",
   target: "es2022",
@@ -82,10 +102,10 @@ for (const entry of entries) {
   const source = cjs ? "node-require.js" : entry;
   await build({
     ...bundleOptions,
-    entryPoints: [join(dist, source)],
+    entryPoints: [join(stage, source)],
     outfile: join(dist, entry),
     format: cjs ? "cjs" : "esm",
-    plugins: [errorsModule(cjs ? "errors.cjs" : "errors.js")],
+    plugins: [errorsModule(cjs ? "errors.cjs" : "errors.js"), ...(entry === "browser.js" ? [clientOnly] : [])],
     // The glue's default wasm path (import.meta.url) is never taken: node.cjs passes the bytes.
     ...(cjs ? { define: { "import.meta.url": "undefined" } } : {}),
     banner: { js: `// apiframe-reve (${entry.replace(/\.c?js$/, "")} entry), MIT. Built by scripts/build.mjs from js/${source} and wasm-bindgen's glue.` },
@@ -95,7 +115,8 @@ await build({ ...bundleOptions, entryPoints: [join(root, "js", "errors.js")], ou
 // apiframe-reve/ai imports the package by its own name (each runtime then gets its own entry):
 // ai.js as written, and its CommonJS twin.
 await build({ ...bundleOptions, entryPoints: [join(root, "js", "ai.js")], outfile: join(dist, "ai.cjs"), format: "cjs", external: ["apiframe-reve"] });
-for (const glue of ["apiframe_reve.js", "apiframe_reve_client.js", "node-require.js", "node-wasm.js"]) rmSync(join(dist, glue));
+rmSync(stage, { recursive: true, force: true });
+
 // The same typings for `require`: TypeScript reads .d.cts for CommonJS resolution.
 for (const [from, to] of [["apiframe_reve.d.ts", "apiframe_reve.d.cts"], ["errors.d.ts", "errors.d.cts"], ["index.d.ts", "index.d.cts"], ["ai.d.ts", "ai.d.cts"]]) {
   writeFileSync(join(dist, to), readFileSync(join(dist, from), "utf8").replaceAll('from "./apiframe_reve.js"', 'from "./apiframe_reve.cjs"').replaceAll('from "./errors.js"', 'from "./errors.cjs"'));
