@@ -7,6 +7,6 @@ import { wasmBytes } from "./node-wasm.js";
 import { provideWebCrypto } from "./web-crypto.js";
 
 provideWebCrypto(() => createRequire(import.meta.url)("node:crypto"));
-initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), readFileSync, createRequire) });
+initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), import.meta.url, readFileSync) });
 
 export * from "./exports.js";
