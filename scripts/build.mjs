@@ -117,9 +117,19 @@ await build({ ...bundleOptions, entryPoints: [join(root, "js", "errors.js")], ou
 await build({ ...bundleOptions, entryPoints: [join(root, "js", "ai.js")], outfile: join(dist, "ai.cjs"), format: "cjs", external: ["apiframe-reve"] });
 rmSync(stage, { recursive: true, force: true });
 
-// The same typings for `require`: TypeScript reads .d.cts for CommonJS resolution.
-for (const [from, to] of [["apiframe_reve.d.ts", "apiframe_reve.d.cts"], ["errors.d.ts", "errors.d.cts"], ["index.d.ts", "index.d.cts"], ["ai.d.ts", "ai.d.cts"]]) {
-  writeFileSync(join(dist, to), readFileSync(join(dist, from), "utf8").replaceAll('from "./apiframe_reve.js"', 'from "./apiframe_reve.cjs"').replaceAll('from "./errors.js"', 'from "./errors.cjs"'));
+// The same typings for `require`: TypeScript reads a .d.cts for CommonJS resolution, and what
+// a .d.cts imports must be a .d.cts too (a "./x.js" there names the ES module's typings). Text,
+// because neither tsc nor esbuild can write them: tsc emits declarations of sources, and these
+// are declarations already (wasm-bindgen's output and hand-written ones); esbuild writes none.
+// Only the relative module specifiers change, each to its twin; one without a twin fails here.
+const twins = { "./apiframe_reve.js": "./apiframe_reve.cjs", "./errors.js": "./errors.cjs" };
+for (const name of ["apiframe_reve", "errors", "index", "ai"]) {
+  const text = readFileSync(join(dist, `${name}.d.ts`), "utf8");
+  const cts = text.replace(/(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g, (_, before, quote, specifier) => {
+    if (!twins[specifier]) throw new Error(`${name}.d.ts imports ${specifier}, which has no .d.cts twin`);
+    return `${before}${quote}${twins[specifier]}${quote}`;
+  });
+  writeFileSync(join(dist, `${name}.d.cts`), cts);
 }
 
 const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
