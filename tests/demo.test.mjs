@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { reveCapabilities } from "apiframe-reve";
 import { launchChromium } from "./support/chromium.mjs";
 import { KEY, pngSize, startEmulator } from "./support/emulator.mjs";
 import { startWorker } from "./support/workerd.mjs";
@@ -150,6 +151,18 @@ test("pick a preset and a ratio, generate, watch the reported progress, get the 
   await page.waitForFunction(() => document.querySelectorAll("#gallery li").length === 1);
   await page.waitForFunction(() => /cost 4 credits; the key's balance is \d+ credits/.test(document.getElementById("costs").textContent));
   await page.screenshot({ path: join(shots, "demo-result.png"), fullPage: true });
+}));
+
+test("what the page offers comes from the library: the ratios, the prompt's limit, the webhook events", () => withDemo(["--job-ms", "300"], async ({ page }) => {
+  const { aspectRatios, promptMaxLength, webhookEvents } = reveCapabilities();
+  assert.deepEqual(await page.$$eval("input[name=ratio]", (inputs) => inputs.map((i) => i.value)), aspectRatios);
+  assert.equal(await page.textContent("#prompt-count"), `0 / ${promptMaxLength}`);
+  assert.deepEqual(await page.$$eval("input[name=events]", (inputs) => inputs.map((i) => i.value)), webhookEvents);
+  const ticked = await page.$$eval("input[name=events]:checked", (inputs) => inputs.map((i) => i.value));
+  assert.deepEqual(ticked, webhookEvents.filter((e) => e !== "progress"), "every event but progress, by default");
+  assert.match(await page.textContent("footer"), new RegExp(`Reve offers ${aspectRatios.length} aspect ratios`));
+  const labels = await page.$$eval("input[name=events]", (inputs) => inputs.map((i) => i.labels[0]?.textContent.trim()));
+  assert.deepEqual(labels, webhookEvents, "each box labelled with its event");
 }));
 
 test("the code for the request is shown, ready to copy", () => withDemo(["--job-ms", "300"], async ({ page }) => {

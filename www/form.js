@@ -1,10 +1,10 @@
-// The form: presets, the ratios and the prompt's count (what Reve accepts from the library's
-// reveCapabilities()); and the request the form amounts to.
+// The form: presets, the ratios, the prompt's count and the webhook events, all that Reve
+// accepts coming from the library's reveCapabilities(); and the request the form amounts to.
 import { capabilities } from "./library.js";
 import { state } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
-const { aspectRatios, promptMaxLength } = capabilities;
+const { aspectRatios, promptMaxLength, webhookEvents } = capabilities;
 
 /** The example prompts of the provider's Reve page. */
 const PRESETS = [
@@ -15,7 +15,10 @@ const PRESETS = [
   ["One character, three scenes", "Carry this character across three scenes, a cafe, a park, and a train, consistent face and outfit.", "16:9"],
   ["Living room", "An interior comp of a modern living room with accurate proportion and perspective for a design brief.", "3:2"],
 ];
-/** Draws what the form offers: the presets, the ratios, the prompt's limit. */
+/** Webhook events not asked for unless ticked: progress comes many times a job. */
+const UNTICKED_EVENTS = new Set(["progress"]);
+
+/** Draws what the form offers: the presets, the ratios, the webhook events, the prompt's limit. */
 export function renderForm() {
   for (const [label, prompt, ratio] of PRESETS) {
     const b = Object.assign(document.createElement("button"), { type: "button", className: "chip", textContent: label, title: prompt });
@@ -34,7 +37,17 @@ export function renderForm() {
     label.querySelector("input").addEventListener("change", () => { state.ratio = r; });
     $("ratios").append(label);
   }
+  $("ratios").style.setProperty("--ratios", aspectRatios.length);
   selectRatio(state.ratio);
+  for (const event of webhookEvents) {
+    const label = document.createElement("label");
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "events", value: event, checked: !UNTICKED_EVENTS.has(event) });
+    label.append(box, ` ${event}`);
+    $("events").append(label);
+  }
+  // Typing past the limit is allowed, so that the library's refusal can be seen.
+  $("prompt").maxLength = 2 * promptMaxLength;
+  $("ratio-count").textContent = String(aspectRatios.length);
   updateCount();
 }
 
