@@ -290,7 +290,34 @@ test("bad input is explained next to its field and nothing is sent", () => withD
   await page.getByRole("button", { name: "Generate" }).click();
   await page.waitForFunction(() => document.getElementById("seed-error").textContent.includes("seed"));
   assert.equal(await generateRequests(emu), 0, "no request reached the service");
+  assert.equal(await page.isVisible("#status-panel"), false, "no job to show");
   await page.screenshot({ path: join(shots, "demo-validation.png") });
+}));
+
+test("Generate with an empty prompt shows the prompt's error only, not a job that failed", () => withDemo(["--job-ms", "300"], async ({ emu, page }) => {
+  const onlyThePromptsError = async () => {
+    await page.waitForFunction(() => document.getElementById("prompt-error").textContent.length > 0);
+    assert.match(await page.textContent("#prompt-error"), /prompt must be 1 to 2000 characters/);
+    assert.equal(await page.textContent("#form-error"), "");
+    assert.equal(await page.getAttribute("#generate", "disabled"), null, "Generate is usable again");
+  };
+  // On a fresh page: no job card at all ("Job submitting… ERROR" before).
+  await page.getByRole("button", { name: "Generate" }).click();
+  await onlyThePromptsError();
+  assert.equal(await page.isVisible("#status-panel"), false, "no job card");
+
+  // After a completed job: its card and result stay as they were.
+  await page.fill("#prompt", "A movie poster reading 'NIGHTFALL'");
+  await generate(page);
+  const id = await page.textContent("#job-id");
+  assert.equal(await page.textContent("#job-status"), "COMPLETED");
+  await page.fill("#prompt", "");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await onlyThePromptsError();
+  assert.equal(await page.textContent("#job-id"), id);
+  assert.equal(await page.textContent("#job-status"), "COMPLETED");
+  assert.equal(await page.isVisible("#result"), true, "the last result is still shown");
+  assert.equal(await generateRequests(emu), 1, "only the good request was sent");
 }));
 
 test("service faults and failed jobs are shown in plain words", () => withDemo(["--job-ms", "300"], async ({ emu, page }) => {

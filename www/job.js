@@ -4,7 +4,7 @@ import { emulatorStats } from "./emulator.js";
 import { clearErrors, showError } from "./errors.js";
 import { report, takeFault } from "./failures.js";
 import { buildRequest, fillFrom } from "./form.js";
-import { client, entryOf } from "./library.js";
+import { client, entryOf, refusedAtOnce } from "./library.js";
 import { setStatus, startWatching, stopWatching } from "./progress.js";
 import { showResult } from "./result.js";
 import { state } from "./state.js";
@@ -21,6 +21,7 @@ export function createJobs({ settled }) {
   /** Submits the form's request and waits for its job. */
   async function generate(event) {
     event?.preventDefault();
+    if ($("generate").disabled) return; // a job is being submitted or watched already
     clearErrors();
     let c;
     try {
@@ -29,20 +30,27 @@ export function createJobs({ settled }) {
       return showError(e);
     }
     const request = buildRequest();
-    // Before anything is awaited: a second click must not start a second job, and the last
-    // report must not stand for this one.
+    // Before anything is awaited: a second click must not start a second job.
     $("generate").disabled = true;
-    $("report").hidden = true;
-    const fault = takeFault();
-    const before = fault ? await emulatorStats() : null;
+    const before = state.fault ? await emulatorStats() : null;
     state.requests = [];
     const controller = new AbortController();
+    const submission = c.generate(request, { signal: controller.signal });
+    // A request the library refuses is refused before anything is sent: the field says why,
+    // and there is no job to show (nor a queued fault used up, nor the last report hidden).
+    const refused = await refusedAtOnce(submission);
+    if (refused) {
+      $("generate").disabled = false;
+      return showError(refused);
+    }
+    const fault = takeFault();
+    $("report").hidden = true;
     startWatching("submitting…", controller);
     setStatus({ status: "SUBMITTING" });
     let jobId;
     let outcome;
     try {
-      const accepted = await c.generate(request, { signal: controller.signal });
+      const accepted = await submission;
       jobId = accepted.jobId;
       $("job-id").textContent = jobId;
       setStatus(accepted);

@@ -32,6 +32,17 @@ export function client() {
   return state.clients.get(id);
 }
 
+/** The error of a call the library refused before sending anything (a bad request), or
+ * undefined. Such a call returns a promise already rejected, whose reaction runs before any
+ * timer: a call that went out to the network is still pending then. */
+export async function refusedAtOnce(promise) {
+  const early = await Promise.race([
+    promise.then(() => undefined, (error) => ({ error })),
+    new Promise((resolve) => setTimeout(resolve, 0)),
+  ]);
+  return early?.error;
+}
+
 /** What the page shows of a job: from the request it sent, or from the service's record. */
 export function entryOf(job, request) {
   const input = request ?? job.input ?? {};
