@@ -11,5 +11,4 @@ import { initSync } from "./apiframe_reve.js";
 const foreign = !(wasmModule instanceof WebAssembly.Module) && Object.prototype.toString.call(wasmModule) === "[object WebAssembly.Module]";
 initSync({ module: foreign ? Object.setPrototypeOf(wasmModule, WebAssembly.Module.prototype) : wasmModule });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

@@ -5,5 +5,4 @@ import init from "./apiframe_reve.js";
 
 await init({ module_or_path: new URL("./apiframe_reve_bg.wasm", import.meta.url) });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

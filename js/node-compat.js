@@ -4,15 +4,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync } from "./apiframe_reve.js";
 import { wasmBytes } from "./node-wasm.js";
+import { provideWebCrypto } from "./web-crypto.js";
 
-// Node 18 has Web Crypto only as node:crypto's webcrypto; 19+ has it as globalThis.crypto.
-// Loaded only there: importing node:crypto costs about a millisecond of start-up.
-if (!globalThis.crypto?.subtle) {
-  const { webcrypto } = createRequire(import.meta.url)("node:crypto");
-  Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true, writable: true });
-}
+provideWebCrypto(() => createRequire(import.meta.url)("node:crypto"));
+initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), import.meta.url, readFileSync) });
 
-initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), readFileSync, createRequire) });
-
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

@@ -3,12 +3,9 @@
 // load, so no init step is needed. Node 20.19+ and 22.12+ `require()` the ES module entry
 // (node.js) instead, through the "module-sync" condition.
 import { initSync } from "./apiframe_reve.js";
+import { provideWebCrypto } from "./web-crypto.js";
 
-// Node 18 has Web Crypto only as node:crypto's webcrypto; 19+ has it as globalThis.crypto.
-if (!globalThis.crypto?.subtle) {
-  Object.defineProperty(globalThis, "crypto", { value: require("node:crypto").webcrypto, configurable: true, writable: true });
-}
+provideWebCrypto(() => require("node:crypto"));
 initSync({ module: require("node:fs").readFileSync(require("node:path").join(__dirname, "apiframe_reve_bg.wasm")) });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

@@ -6,8 +6,6 @@ import { initSync } from "./apiframe_reve.js";
 import { wasmBytes } from "./node-wasm.js";
 
 const { readFileSync } = process.getBuiltinModule("node:fs");
-const { createRequire } = process.getBuiltinModule("node:module");
-initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), readFileSync, createRequire) });
+initSync({ module: wasmBytes(new URL("./apiframe_reve_bg.wasm", import.meta.url), import.meta.url, readFileSync) });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

@@ -5,5 +5,4 @@ import { initSync } from "./apiframe_reve.js";
 
 initSync({ module: wasmModule });
 
-export { ReveClient, createProxyHandler, imageUrls, parseWebhook, reveCapabilities, verifyWebhook } from "./apiframe_reve.js";
-export { ApiframeError } from "./errors.js";
+export * from "./exports.js";

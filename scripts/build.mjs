@@ -5,11 +5,9 @@
 // self-contained module each (one file to resolve and parse at start-up instead of three).
 // wasm-bindgen's typings are shipped as they come (the types come from the serde types through
 // tsify, and optional parameters from `unchecked_optional_param_type`).
-//
-// `node scripts/build.mjs --trap-module DIR` builds only a debug module with the test-only
-// export `__trapForTests` (cargo feature trap-for-tests) into DIR, for tests/trap.test.mjs.
+// (The trap-test module: scripts/build-trap-module.mjs.)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -18,20 +16,19 @@ import { makeRecoverable } from "./recoverable-glue.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
+/** What the entries are bundled from (js/ and the glue), never shipped. */
+const stage = join(dist, ".stage");
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 const say = (msg) => console.log(`build: ${msg}`);
 
-const trapAt = process.argv.indexOf("--trap-module");
-if (trapAt > 0) {
-  const out = process.argv[trapAt + 1];
-  say(`wasm-pack build --dev --target web --features trap-for-tests -> ${out}`);
-  run("wasm-pack", ["--quiet", "build", "--dev", "--target", "web", "--out-dir", out, "--out-name", "trap", "--no-pack", "--", "--features", "trap-for-tests"]);
-  copyFileSync(join(root, "js", "errors.js"), join(out, "errors.js"));
-  writeFileSync(join(out, "trap.js"), makeRecoverable(readFileSync(join(out, "trap.js"), "utf8"), "trap.js"));
-  process.exit(0);
+for (const arg of process.argv.slice(2)) {
+  if (arg === "--dev") continue;
+  console.error(arg === "--trap-module" ? "build: --trap-module is now scripts/build-trap-module.mjs DIR" : `build: unknown argument ${arg}`);
+  process.exit(2);
 }
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
 rmSync(dist, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
 // Two modules: the whole one for servers and edge runtimes, and a client-only one (no
 // createProxyHandler, no webhook verifier: cargo feature "server" off) for the browser entry.
 const modules = [
@@ -39,14 +36,15 @@ const modules = [
   { name: "apiframe_reve_client", cargo: ["--no-default-features"] },
 ];
 for (const { name, cargo } of modules) {
-  const out = join(dist, `.${name}`);
+  const out = join(stage, `.${name}`);
   say(`wasm-pack build ${profile} --target web ${cargo.join(" ")}`.trim());
   run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", out, "--out-name", name, "--no-pack", "--", ...cargo]);
-  for (const f of readdirSync(out)) {
-    if (f.startsWith(name) && (name === "apiframe_reve" || !f.endsWith(".ts"))) renameSync(join(out, f), join(dist, f));
-  }
+  // The glue is bundled into the entries; the module ships; the typings are the whole one's.
+  renameSync(join(out, `${name}.js`), join(stage, `${name}.js`));
+  renameSync(join(out, `${name}_bg.wasm`), join(dist, `${name}_bg.wasm`));
+  if (name === "apiframe_reve") renameSync(join(out, `${name}.d.ts`), join(dist, `${name}.d.ts`));
   rmSync(out, { recursive: true, force: true });
-  const glue = join(dist, `${name}.js`);
+  const glue = join(stage, `${name}.js`);
   writeFileSync(glue, makeRecoverable(readFileSync(glue, "utf8"), `${name}.js`));
   const wasm = join(dist, `${name}_bg.wasm`);
   if (profile === "--release") {
@@ -57,26 +55,42 @@ for (const { name, cargo } of modules) {
     ];
     const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
     run(wasmOpt, [wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers", ...features]);
-    rmSync(join(dist, `${name}_bg.wasm.d.ts`), { force: true });
     say(`wasm-opt -Oz (binaryen from npm): ${name}_bg.wasm ${before} -> ${statSync(wasm).size} bytes`);
   }
 }
 
-// Each entry (js/<runtime>.js) bundled with wasm-bindgen's glue into one minified module; the
-// .wasm stays a file beside it (workerd imports it), and so does errors.js: one module of the
-// ApiframeError class that every entry imports. node.cjs is the CommonJS build of
-// js/node-require.js, importing errors.cjs (the CommonJS build of errors.js). Typings as
-// wasm-bindgen wrote them, with .d.cts twins for `require`.
+// Each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and the modules of js/ it
+// imports (exports.js: the one export list; node-wasm.js, web-crypto.js) into one minified
+// module; the .wasm stays a file beside it (workerd imports it), and so does errors.js: one
+// module of the ApiframeError class that every entry imports. node.cjs is the CommonJS build
+// of js/node-require.js, importing errors.cjs (the CommonJS build of errors.js).
 const entries = ["browser.js", "deno.js", "edge.js", "edge-light.js", "node.js", "node-compat.js", "workerd.js", "node.cjs"];
-for (const f of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", f), join(dist, f));
+/** The modules of js/ that exist only inside the entries' bundles. */
+const bundledOnly = new Set(["client-only.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
+for (const f of readdirSync(join(root, "js"))) {
+  if (f.endsWith(".js")) copyFileSync(join(root, "js", f), join(stage, f));
+  // The rest ships as written: the error class, apiframe-reve/ai, the hand-written typings.
+  if (!entries.includes(f) && !bundledOnly.has(f)) copyFileSync(join(root, "js", f), join(dist, f));
+}
+// The entries run code at import (they instantiate the module; deno.js is edge.js's import):
+// said here, or esbuild would follow package.json's sideEffects, which names ./dist/*.js only,
+// and drop what an entry imports only to run.
+writeFileSync(join(stage, "package.json"), JSON.stringify({ type: "module", sideEffects: true }));
 const errorsModule = (file) => ({
   name: "errors-module",
   setup(b) {
     b.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: `./${file}`, external: true }));
   },
 });
+// The browser entry has the client-only module where the others have the whole one, so
+// exports.js's list resolves there to client-only.js (the client glue and its stand-ins).
+const clientOnly = {
+  name: "client-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/apiframe_reve\.js$/ }, () => ({ path: join(stage, "client-only.js") }));
+  },
+};
 const bundleOptions = {
-  allowOverwrite: true,
   bundle: true,
   platform: "neutral",
   target: "es2022",
@@ -91,10 +105,10 @@ for (const entry of entries) {
   const source = cjs ? "node-require.js" : entry;
   await build({
     ...bundleOptions,
-    entryPoints: [join(dist, source)],
+    entryPoints: [join(stage, source)],
     outfile: join(dist, entry),
     format: cjs ? "cjs" : "esm",
-    plugins: [errorsModule(cjs ? "errors.cjs" : "errors.js")],
+    plugins: [errorsModule(cjs ? "errors.cjs" : "errors.js"), ...(entry === "browser.js" ? [clientOnly] : [])],
     // The glue's default wasm path (import.meta.url) is never taken: node.cjs passes the bytes.
     ...(cjs ? { define: { "import.meta.url": "undefined" } } : {}),
     banner: { js: `// apiframe-reve (${entry.replace(/\.c?js$/, "")} entry), MIT. Built by scripts/build.mjs from js/${source} and wasm-bindgen's glue.` },
@@ -104,10 +118,21 @@ await build({ ...bundleOptions, entryPoints: [join(root, "js", "errors.js")], ou
 // apiframe-reve/ai imports the package by its own name (each runtime then gets its own entry):
 // ai.js as written, and its CommonJS twin.
 await build({ ...bundleOptions, entryPoints: [join(root, "js", "ai.js")], outfile: join(dist, "ai.cjs"), format: "cjs", external: ["apiframe-reve"] });
-for (const glue of ["apiframe_reve.js", "apiframe_reve_client.js", "node-require.js", "node-wasm.js"]) rmSync(join(dist, glue));
-// The same typings for `require`: TypeScript reads .d.cts for CommonJS resolution.
-for (const [from, to] of [["apiframe_reve.d.ts", "apiframe_reve.d.cts"], ["errors.d.ts", "errors.d.cts"], ["index.d.ts", "index.d.cts"], ["ai.d.ts", "ai.d.cts"]]) {
-  writeFileSync(join(dist, to), readFileSync(join(dist, from), "utf8").replaceAll('from "./apiframe_reve.js"', 'from "./apiframe_reve.cjs"').replaceAll('from "./errors.js"', 'from "./errors.cjs"'));
+rmSync(stage, { recursive: true, force: true });
+
+// The same typings for `require`: TypeScript reads a .d.cts for CommonJS resolution, and what
+// a .d.cts imports must be a .d.cts too (a "./x.js" there names the ES module's typings). Text,
+// because neither tsc nor esbuild can write them: tsc emits declarations of sources, and these
+// are declarations already (wasm-bindgen's output and hand-written ones); esbuild writes none.
+// Only the relative module specifiers change, each to its twin; one without a twin fails here.
+const twins = { "./apiframe_reve.js": "./apiframe_reve.cjs", "./errors.js": "./errors.cjs" };
+for (const name of ["apiframe_reve", "errors", "index", "ai"]) {
+  const text = readFileSync(join(dist, `${name}.d.ts`), "utf8");
+  const cts = text.replace(/(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g, (_, before, quote, specifier) => {
+    if (!twins[specifier]) throw new Error(`${name}.d.ts imports ${specifier}, which has no .d.cts twin`);
+    return `${before}${quote}${twins[specifier]}${quote}`;
+  });
+  writeFileSync(join(dist, `${name}.d.cts`), cts);
 }
 
 const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;

@@ -29,7 +29,7 @@ step "build the npm package (release wasm)"
 node scripts/build.mjs
 
 step "build the trap-test module (debug build with the test-only export __trapForTests; never packed)"
-node scripts/build.mjs --trap-module test-output/trap
+node scripts/build-trap-module.mjs test-output/trap
 
 step "pack it and install the tarball into a scratch project"
 rm -rf test-output/consumer && mkdir -p test-output/consumer

@@ -1,9 +1,12 @@
 // The installed package itself: what the tarball holds and how runtimes resolve it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve("apiframe-reve/package.json"));
@@ -70,6 +73,34 @@ test("the tarball ships the built files, README and LICENSE, and nothing of the 
     assert.ok(!text.includes("class ApiframeError"), `${entry} has no copy of the class`);
     const modules = new Set(text.match(/apiframe_reve(_client)?_bg\.wasm/g));
     assert.deepEqual([...modules], [entry === "browser.js" ? "apiframe_reve_client_bg.wasm" : "apiframe_reve_bg.wasm"], entry);
+  }
+});
+
+test("the Node entries read the .wasm beside themselves when a server bundler rewrote its URL, wherever the process started", () => {
+  // As Next.js with Turbopack leaves a route handler: the entry's
+  // `new URL("./apiframe_reve_bg.wasm", import.meta.url)` made a public path, not a file, while
+  // `import.meta.url` is still the entry's own file. The process starts in a folder with no
+  // node_modules: nothing but the entry's own location leads to the module.
+  const bundled = mkdtempSync(join(tmpdir(), "reve-bundled-"));
+  const elsewhere = mkdtempSync(join(tmpdir(), "reve-cwd-"));
+  try {
+    for (const f of ["apiframe_reve_bg.wasm", "errors.js"]) copyFileSync(join(pkgDir, "dist", f), join(bundled, f));
+    writeFileSync(join(bundled, "package.json"), JSON.stringify({ type: "module" }));
+    // node.js needs process.getBuiltinModule (Node 20.16+); node-compat.js runs everywhere.
+    const entries = typeof process.getBuiltinModule === "function" ? ["node.js", "node-compat.js"] : ["node-compat.js"];
+    for (const entry of entries) {
+      const text = readFileSync(join(pkgDir, "dist", entry), "utf8");
+      const rewritten = text.replace(/new URL\("\.\/apiframe_reve_bg\.wasm",\s*import\.meta\.url\)/g, 'new URL("/_next/static/media/apiframe_reve_bg.0f1e2d3c.wasm", "http://localhost:3000/")');
+      assert.notEqual(rewritten, text, `${entry} names its .wasm by new URL(..., import.meta.url)`);
+      writeFileSync(join(bundled, entry), rewritten);
+      const script = `const m = await import(${JSON.stringify(pathToFileURL(join(bundled, entry)).href)});
+        console.log(typeof m.ReveClient, m.imageUrls({ result: { images: ["https://x/y.png"] } }).length);`;
+      const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: elsewhere, encoding: "utf8" });
+      assert.equal(out.trim(), "function 1", entry);
+    }
+  } finally {
+    rmSync(bundled, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
   }
 });
 

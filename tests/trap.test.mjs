@@ -1,6 +1,6 @@
 // A trap (a panic: a bug in the library) must not take the library down. The module built with
-// the test-only exports `__trapForTests` and `__trapLaterForTests` (scripts/build.mjs
-// --trap-module, a debug build) traps on demand, synchronously or inside an async task, while
+// the test-only exports `__trapForTests` and `__trapLaterForTests` (scripts/build-trap-module.mjs,
+// a debug build) traps on demand, synchronously or inside an async task, while
 // calls are in flight: those calls reject at once with a typed `internal` error, the next call
 // works (a fresh instance), a client made before says to make a new one (typed), no stray
 // exception or rejection reaches the host (Node ends a process on one), and a hundred traps in
