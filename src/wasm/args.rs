@@ -27,8 +27,8 @@ fn absent(v: &JsValue) -> bool {
 /// The own keys of a plain object that are set (not `undefined`, as in a spread settings
 /// object); none for anything else. Lazy: a check that stops at the first bad name reads no
 /// further (a hostile body may hold tens of thousands).
-pub fn keys(obj: &JsValue) -> impl Iterator<Item = String> + '_ {
-    let names = if obj.is_object() && !Array::is_array(obj) {
+pub fn keys(obj: JsValue) -> impl Iterator<Item = String> {
+    let names = if obj.is_object() && !Array::is_array(&obj) {
         Object::keys(obj.unchecked_ref::<Object>())
     } else {
         Array::new()
@@ -36,7 +36,7 @@ pub fn keys(obj: &JsValue) -> impl Iterator<Item = String> + '_ {
     names
         .into_iter()
         .filter_map(|k| k.as_string())
-        .filter(move |k| !get(obj, k).is_undefined())
+        .filter(move |k| !get(&obj, k).is_undefined())
 }
 
 /// An options object (or nothing) read as `T`: names checked, then deserialized.
@@ -51,7 +51,7 @@ pub fn options<T: DeserializeOwned + Default>(
     if !value.is_object() || Array::is_array(value) {
         return Err(ApiError::wrong_type(what, "an object"));
     }
-    for name in keys(value) {
+    for name in keys(value.clone()) {
         check_known(Noun::Option, what, "", &name, names::<T>())?;
     }
     decode(serde_wasm_bindgen::Deserializer::from(value.clone()), what, expect)
@@ -92,7 +92,7 @@ pub fn headers(field: &str, v: &JsValue) -> Result<Vec<crate::core::extra_header
         return Err(ApiError::wrong_type(field, "an object of header names and string values"));
     }
     let mut pairs = Vec::new();
-    for name in keys(v) {
+    for name in keys(v.clone()) {
         let value = get(v, &name);
         let Some(text) = value.as_string() else {
             return Err(ApiError::wrong_type(&format!("{field}.{name}"), "a string"));

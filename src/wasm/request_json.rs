@@ -5,10 +5,10 @@
 
 use std::borrow::Cow;
 
-use js_sys::{Array, JsString, Object};
+use js_sys::JsString;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::args::get;
+use super::args::{self, get};
 use super::js_error::to_js;
 use super::host::{describe, json_parse, json_stringify};
 use crate::core::error::ApiError;
@@ -23,20 +23,10 @@ const MAX_DEPTH: u8 = 4;
 /// Plain JSON data from `JSON.parse`, as the core reads it.
 struct ParsedJson(JsValue);
 
-/// The own keys of a plain object that are set (not `undefined`); none for anything else.
-/// Lazy: a check that stops at the first bad name reads no further (a hostile body may hold
-/// tens of thousands).
+/// The set own keys of a plain object, as the core's names (`args::keys`: lazy, so a check
+/// that stops at the first bad name reads no further).
 fn names_of<'a>(obj: JsValue) -> impl Iterator<Item = Cow<'a, str>> {
-    let names = if obj.is_object() && !Array::is_array(&obj) {
-        Object::keys(obj.unchecked_ref::<Object>())
-    } else {
-        Array::new()
-    };
-    names
-        .into_iter()
-        .filter_map(|k| k.as_string())
-        .filter(move |k| !get(&obj, k).is_undefined())
-        .map(Cow::Owned)
+    args::keys(obj).map(Cow::Owned)
 }
 
 /// The field of the first string in `value` that is not well-formed UTF-16 (a lone surrogate:
