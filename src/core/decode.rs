@@ -71,6 +71,7 @@ fn mismatch(
     let field = if path.is_empty() { root.to_string() } else { path };
     let given = between("invalid type: ", ", expected")
         .or_else(|| between("invalid value: ", ", expected"))
+        .map(as_written)
         .or_else(|| between("unknown variant `", "`").map(|v| format!("\"{v}\"")));
     match (expect(&field), given) {
         (Some((what, allowed)), Some(given)) => {
@@ -80,6 +81,26 @@ fn mismatch(
             ApiError::invalid(&field, format!("{field} must be {what} ({message})"), allowed)
         }
         (None, _) => ApiError::invalid(&field, format!("{field}: {message}"), None),
+    }
+}
+
+/// What serde says was given, as the caller wrote it in JavaScript: numbers as given (serde
+/// writes `5` as "floating point `5.0`"), `null` (serde's "unit value"), booleans bare, and
+/// arrays or objects as serde-wasm-bindgen shows them (inside its `JsValue(...)`). Strings keep
+/// serde's "string \"...\"", which says what was wrong. tests/node.test.mjs pins
+/// serde-wasm-bindgen's wording through the package; the native tests pin serde_json's.
+fn as_written(serde_text: String) -> String {
+    if serde_text == "unit value" {
+        return "null".into();
+    }
+    for kind in ["floating point `", "integer `", "boolean `"] {
+        if let Some(value) = serde_text.strip_prefix(kind).and_then(|r| r.strip_suffix('`')) {
+            return value.strip_suffix(".0").unwrap_or(value).to_string();
+        }
+    }
+    match serde_text.strip_prefix("JsValue(").and_then(|r| r.strip_suffix(')')) {
+        Some(shown) => shown.to_string(),
+        None => serde_text,
     }
 }
 
@@ -134,7 +155,7 @@ mod tests {
         assert_eq!(e.field(), Some("inner.seed"));
         assert_eq!(e.message, "inner.seed must be a whole number, got string \"7\"");
         let e = err(json!({"prompt": 42}));
-        assert_eq!(e.message, "prompt must be a string, got integer `42`");
+        assert_eq!(e.message, "prompt must be a string, got 42");
         let e = err(json!({"prompt": "x", "inner": {"tags": ["a", 3]}}));
         assert_eq!(e.field(), Some("inner.tags"));
         assert_eq!(e.details.unwrap()["allowed"], json!(["a", "b"]));
@@ -149,10 +170,26 @@ mod tests {
     }
 
     #[test]
+    fn serde_wasm_bindgen_texts_read_as_javascript_writes_them() {
+        // serde-wasm-bindgen's own wording (pinned through the package in tests/node.test.mjs).
+        for (serde, js) in [
+            ("floating point `5.0`", "5"),
+            ("floating point `1.5`", "1.5"),
+            ("integer `42`", "42"),
+            ("boolean `true`", "true"),
+            ("unit value", "null"),
+            ("JsValue([\"a\"])", "[\"a\"]"),
+            ("string \"1\"", "string \"1\""),
+        ] {
+            assert_eq!(as_written(serde.to_string()), js, "{serde}");
+        }
+    }
+
+    #[test]
     fn numbers_in_messages_are_the_numbers_given() {
         let e = err(json!({"prompt": "x", "inner": {"seed": 1e20}}));
-        assert!(e.message.ends_with("got floating point `1e+20`"), "{}", e.message);
+        assert!(e.message.ends_with("got 1e+20"), "{}", e.message);
         let e = err(json!({"prompt": "x", "inner": {"seed": 1.5}}));
-        assert!(e.message.ends_with("got floating point `1.5`"), "{}", e.message);
+        assert!(e.message.ends_with("got 1.5"), "{}", e.message);
     }
 }
