@@ -19,26 +19,12 @@ async fn keys_are_checked_401_and_403() {
         .unwrap();
     assert_eq!(res.status(), 401);
     json_of(res, "ErrorResponse").await;
-    let res = emu
-        .http
-        .post(emu.at("/v2/images/generate"))
-        .header("x-api-key", "afk_nope")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.submit_as("afk_nope", body.clone()).await;
     assert_eq!(res.status(), 401);
     json_of(res, "ErrorResponse").await;
     emu.control("/__emulator/keys", json!({"key": "afk_a", "active": false}))
         .await;
-    let res = emu
-        .http
-        .post(emu.at("/v2/images/generate"))
-        .header("x-api-key", "afk_a")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = emu.submit_as("afk_a", body.clone()).await;
     assert_eq!(res.status(), 403);
     json_of(res, "ErrorResponse").await;
     let res = emu.get("/v2/jobs", "afk_a").await;

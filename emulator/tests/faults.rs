@@ -34,14 +34,7 @@ async fn status_faults_answer_then_clear() {
     emu.control("/__emulator/faults", json!([{"kind": "500", "count": 3}]))
         .await;
     assert_eq!(
-        emu.http
-            .get(emu.at("/__emulator/faults"))
-            .send()
-            .await
-            .unwrap()
-            .json::<serde_json::Value>()
-            .await
-            .unwrap()["pending"][0]["count"],
+        emu.control_get("/__emulator/faults").await["pending"][0]["count"],
         3
     );
     emu.http

@@ -46,15 +46,7 @@ async fn faults_on_any_route_leave_the_files_alone() {
         .await;
     let res = emu.http.get(&url).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let pending = emu
-        .http
-        .get(emu.at("/__emulator/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let pending = emu.control_get("/__emulator/faults").await;
     assert_eq!(pending["pending"][0]["count"], 1, "{pending}");
     assert_eq!(emu.get("/v2/jobs", KEY).await.status(), 500);
 }

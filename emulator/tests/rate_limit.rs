@@ -139,15 +139,7 @@ async fn the_limit_is_set_at_run_time_kept_by_reset_and_spares_files_and_control
         set_rate(&emu, json!({"perSecond": 1})).await,
         json!({"perSecond": 1})
     );
-    let now: Value = emu
-        .http
-        .get(emu.at("/__emulator/rate-limit"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let now: Value = emu.control_get("/__emulator/rate-limit").await;
     assert_eq!(now, json!({"perSecond": 1}));
 
     for _ in 0..5 {

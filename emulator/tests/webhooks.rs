@@ -150,14 +150,6 @@ async fn a_failing_receiver_is_retried_then_marked_failed() {
     }
     assert_eq!(status, "failed");
     assert_eq!(got.lock().unwrap().len(), 5, "one attempt and four retries");
-    let log: Value = emu
-        .http
-        .get(emu.at("/__emulator/webhooks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = emu.control_get("/__emulator/webhooks").await;
     assert_eq!(log["deliveries"].as_array().unwrap().len(), 5);
 }

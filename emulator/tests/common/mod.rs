@@ -44,9 +44,14 @@ impl Emulator {
     }
 
     pub async fn submit(&self, body: Value) -> reqwest::Response {
+        self.submit_as(KEY, body).await
+    }
+
+    /// A submission with the key `key`.
+    pub async fn submit_as(&self, key: &str, body: Value) -> reqwest::Response {
         self.http
             .post(self.at("/v2/images/generate"))
-            .header("x-api-key", KEY)
+            .header("x-api-key", key)
             .json(&body)
             .send()
             .await
@@ -118,15 +123,13 @@ impl Emulator {
         res.json().await.unwrap()
     }
 
+    /// `GET` of a control route (`/__emulator/...`), its JSON.
+    pub async fn control_get(&self, path: &str) -> Value {
+        self.http.get(self.at(path)).send().await.unwrap().json().await.unwrap()
+    }
+
     pub async fn stats(&self) -> Value {
-        self.http
-            .get(self.at("/__emulator/stats"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.control_get("/__emulator/stats").await
     }
 }
 
