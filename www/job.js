@@ -18,17 +18,23 @@ export function createJobs({ settled }) {
     showResult(entry, { request, client: c, again: (shown) => { fillFrom(shown); generate(); } });
   }
 
+  /** The client of the chosen connection, or none, with its error shown (a bad setting). */
+  function clientOrShowError() {
+    try {
+      return client();
+    } catch (e) {
+      showError(e);
+      return null;
+    }
+  }
+
   /** Submits the form's request and waits for its job. */
   async function generate(event) {
     event?.preventDefault();
     if ($("generate").disabled) return; // a job is being submitted or watched already
     clearErrors();
-    let c;
-    try {
-      c = client();
-    } catch (e) {
-      return showError(e);
-    }
+    const c = clientOrShowError();
+    if (!c) return;
     const request = buildRequest();
     // Before anything is awaited: a second click must not start a second job.
     $("generate").disabled = true;
@@ -73,12 +79,8 @@ export function createJobs({ settled }) {
   /** Waits again for a job that was still running (after a reload, a cancel or a timeout). */
   async function resume(jobId) {
     clearErrors();
-    let c;
-    try {
-      c = client();
-    } catch (e) {
-      return showError(e);
-    }
+    const c = clientOrShowError();
+    if (!c) return;
     startWatching(jobId, new AbortController());
     try {
       const job = await c.waitForJob(jobId, { signal: state.watch.controller.signal, onProgress: setStatus });

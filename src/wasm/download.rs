@@ -16,7 +16,7 @@ use super::options::DownloadedImage;
 use super::host::{describe, settled};
 use super::js_error::network;
 use super::race::bounded;
-use super::transport::{header, retrying, Transport};
+use super::transport::{header, retrying, unpreparable, Transport};
 use crate::core::download::{self, SNIFF_BYTES};
 use crate::core::response;
 use crate::core::retry::{Attempts, RetryPolicy};
@@ -69,11 +69,7 @@ async fn one(
 
 async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
     let what = || format!("downloading {url}");
-    let unpreparable = |_| Failure::from(crate::core::error::ApiError::new(
-        crate::core::error::ErrorCode::Network,
-        format!("{}: the runtime refused to build the request", what()),
-    ));
-    let guard = AbortGuard::new().map_err(unpreparable)?;
+    let guard = AbortGuard::new().map_err(|_| unpreparable(&what()))?;
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_signal(Some(&guard.signal()));

@@ -123,7 +123,7 @@ pub struct Transport {
 /// Building the request failed in the runtime; the runtime's text is left out, as it can
 /// quote a header's value (the key).
 #[cold]
-fn unpreparable(what: &str) -> Failure {
+pub fn unpreparable(what: &str) -> Failure {
     ApiError::new(ErrorCode::Network, format!("{what}: the runtime refused to build the request")).into()
 }
 
