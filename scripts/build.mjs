@@ -13,12 +13,13 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { makeRecoverable } from "./recoverable-glue.mjs";
+import { cargoArgs, cargoEnv } from "./wasm-cargo.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 /** What the entries are bundled from (js/ and the glue), never shipped. */
 const stage = join(dist, ".stage");
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+const run = (cmd, args, env = process.env) => execFileSync(cmd, args, { cwd: root, stdio: "inherit", env });
 const say = (msg) => console.log(`build: ${msg}`);
 
 for (const arg of process.argv.slice(2)) {
@@ -37,8 +38,8 @@ const modules = [
 ];
 for (const { name, cargo } of modules) {
   const out = join(stage, `.${name}`);
-  say(`wasm-pack build ${profile} --target web ${cargo.join(" ")}`.trim());
-  run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", out, "--out-name", name, "--no-pack", "--", ...cargo]);
+  say(`wasm-pack build ${profile} --target web -- ${[...cargoArgs, ...cargo].join(" ")} (scripts/wasm-cargo.mjs)`);
+  run("wasm-pack", ["--quiet", "build", profile, "--target", "web", "--out-dir", out, "--out-name", name, "--no-pack", root, ...cargoArgs, ...cargo], cargoEnv);
   // The glue is bundled into the entries; the module ships; the typings are the whole one's.
   renameSync(join(out, `${name}.js`), join(stage, `${name}.js`));
   renameSync(join(out, `${name}_bg.wasm`), join(dist, `${name}_bg.wasm`));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing apiframe-reve needs, skipping what is already there.
-#   scripts/setup.sh            the build tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages)
+#   scripts/setup.sh            the build tools (wasm32 target, rust-src, wasm-bindgen-cli, wasm-pack, npm packages)
 #   scripts/setup.sh --tests    also what the tests run on: Debian's Chromium and ChromeDriver, and
 #                               Node 18 and 24 beside the machine's Node
 set -euo pipefail
@@ -18,6 +18,15 @@ if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown;
 else
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The package's modules build the standard library themselves (scripts/wasm-cargo.mjs), from its
+# sources. rust-toolchain.toml names the component too; this adds it where rustup did not.
+if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "rust-src component: present"
+else
+  say "adding the rust-src component (the package builds std for size)"
+  rustup component add rust-src
 fi
 
 cargo_tool() { # binary crate version

@@ -66,8 +66,12 @@ async function afterTheTrap(calls, oldClient) {
   // The next call works: a fresh instance.
   const fresh = newClient();
   assert.ok(Array.isArray((await fresh.listJobs()).jobs));
-  // A client made before the trap says to make a new one, typed.
+  // A client made before the trap says to make a new one, typed (watchJob's call has a return
+  // slot on the module's stack: refusing it must leave that stack as it was).
   assert.throws(() => oldClient.listJobs(), (e) => internal(e) && /make a new one/.test(e.message));
+  assert.throws(() => oldClient.watchJob("job_x"), (e) => internal(e) && /make a new one/.test(e.message));
+  // The fresh instance's data is whole: a message that lists the module's own names reads them.
+  await assert.rejects(async () => fresh.listJobs({ bogus: 1 }), (e) => e.code === "invalid_request" && /takes status, model, limit, cursor, scope$/.test(e.message));
   // The dead instance's timers, answers and listeners still arrive: they must end quietly.
   await new Promise((r) => setTimeout(r, 1200));
   assert.deepEqual(stray, []);

@@ -1,14 +1,17 @@
 //! Promises for the exports, and what a trap leaves behind. Each call is a future spawned on
 //! wasm-bindgen-futures' executor; its promise's `reject` is kept while it runs.
 //!
-//! A panic is a bug, and with `panic = "abort"` it traps the instance. The panic hook runs
-//! first: it rejects every call in flight at once (typed `internal`), marks the instance
-//! stopped (a callback of it that still runs ends quietly), and schedules a reinit
-//! (`wasm_bindgen::handler::schedule_reinit`, as workers-rs does on abort): the next call into
-//! the module gets a fresh instance. What the reinit leaves undone in wasm-bindgen's glue (the
-//! dead instance's callbacks, a trap inside one, objects made before) is patched by
-//! `scripts/recoverable-glue.mjs`. So nothing hangs, no stray exception reaches the host, and
-//! the library works again at the next call.
+//! A panic is a bug. The package is built with `-Cpanic=immediate-abort` (scripts/wasm-cargo.mjs):
+//! a panic is a plain `unreachable`, which traps the instance with no hook and no message code.
+//! The glue's guard on every export (`scripts/recoverable-glue.mjs`; wasm-bindgen's own abort
+//! handler needs wasm exception handling, whose `try_table` Node 18 and 20 cannot compile) sees
+//! the trap surface and calls [`apiframe_after_trap`] in the trapped instance: it rejects every
+//! call in flight at once (typed `internal`), marks the instance stopped (a callback of it that
+//! still runs ends quietly), and schedules a reinit (`wasm_bindgen::handler::schedule_reinit`,
+//! as workers-rs does on abort): the next call into the module gets a fresh instance. What the
+//! reinit leaves undone in wasm-bindgen's glue (the dead instance's callbacks, a trap inside
+//! one, objects made before, return slots) is patched there too. So nothing hangs, no stray
+//! exception reaches the host, and the library works again at the next call.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -38,10 +41,11 @@ thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
+/// The module's start function. It has nothing to do, but wasm-bindgen's reinit
+/// (`__wbg_reset_state`) calls the start export of each fresh instance whether the module has
+/// one or not.
 #[wasm_bindgen(start)]
-fn start() {
-    std::panic::set_hook(Box::new(|_| on_panic()));
-}
+fn start() {}
 
 /// The error of every call once the instance has stopped.
 #[cold]
@@ -62,9 +66,14 @@ pub fn check() -> Result<(), ApiError> {
     }
 }
 
+/// Run by the glue's export guard once a call into the module has trapped, in the trapped
+/// instance (its memory is whole: a trap only unwinds the wasm stack). Not for callers.
+#[no_mangle]
 #[cold]
-fn on_panic() {
-    STOPPED.store(true, Ordering::Relaxed);
+pub extern "C" fn apiframe_after_trap() {
+    if STOPPED.swap(true, Ordering::Relaxed) {
+        return;
+    }
     let calls: Vec<InFlight> = IN_FLIGHT.with(|m| match m.try_borrow_mut() {
         Ok(mut m) => m.drain(..).collect(),
         Err(_) => Vec::new(),
@@ -73,7 +82,7 @@ fn on_panic() {
         let _ = call.reject.call1(&JsValue::UNDEFINED, &Failure::from(stopped()).into_js());
         // Dropping the future clears its timers, aborts its fetches and removes its listeners,
         // so nothing of the dead instance keeps running (or keeps a process alive). The call
-        // being polled when the panic struck is borrowed: it traps with the instance.
+        // being polled when the trap struck is still borrowed: it is left with the instance.
         if let Ok(mut future) = call.call.try_borrow_mut() {
             drop(future.take());
         }

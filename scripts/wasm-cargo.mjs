@@ -1,0 +1,19 @@
+// How the package's wasm is compiled, for scripts/build.mjs and scripts/build-trap-module.mjs
+// (the trap tests check the module built as the package's is).
+//
+// The standard library is built from its sources with `-Cpanic=immediate-abort`: a panic is a
+// bare `unreachable` (no formatting of panic messages, no unwinding tables, no hook machinery),
+// which BENCHMARKS.md measures at -12.9 KB gzipped on the browser's module. A trap is then handled
+// by the glue's export guard (scripts/recoverable-glue.mjs) and `apiframe_after_trap`
+// (src/wasm/trap.rs). Both flags are unstable: RUSTC_BOOTSTRAP=1 lets the pinned stable toolchain
+// (rust-toolchain.toml, with its rust-src component) take them, for these builds only.
+
+/** What `wasm-pack build ... --` passes on to cargo. */
+export const cargoArgs = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features="];
+
+/** The environment of those builds: the flags reach the wasm32 target's crates only. */
+export const cargoEnv = {
+  ...process.env,
+  RUSTC_BOOTSTRAP: "1",
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort",
+};
