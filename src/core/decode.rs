@@ -3,7 +3,7 @@
 //! the field takes and what was given. The same code serves JavaScript values (through
 //! serde-wasm-bindgen) and, in the native tests, serde_json values.
 
-use serde::de::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::ApiError;
@@ -12,36 +12,90 @@ use super::error::ApiError;
 /// Some(["16:9", ...]))`.
 pub type Expectation = (String, Option<Value>);
 
-/// Deserializes `T`, naming the whole value `root` (`"request"`, `"options"`) in errors.
-/// `expect(field)` says what a field takes; fields it does not know get serde's wording.
-pub fn decode<'de, T, D>(
-    de: D,
-    root: &str,
-    expect: fn(&str) -> Option<Expectation>,
-) -> Result<T, ApiError>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-    D::Error: std::fmt::Display,
-{
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = field_path(e.path());
-        mismatch(path, &e.inner().to_string(), root, expect)
-    })
+/// How deep a failure's field is looked for (a request is two levels deep).
+const MAX_DEPTH: usize = 4;
+
+/// A caller's value as [`decode`] reads it: through serde and, only to find the field of a
+/// failure, as fields that can be left out one at a time. JavaScript values in the wasm layer,
+/// `serde_json::Value` natively.
+pub trait Fields: Sized {
+    /// The value read as `T`, or serde's message saying why not.
+    fn read<T: DeserializeOwned>(&self) -> Result<T, String>;
+    /// The set fields of the object at `path` (`[]`: the value itself); none when not an object.
+    fn fields_at(&self, path: &[String]) -> Vec<String>;
+    /// A copy of the value with the field at `path` left out.
+    fn without(&self, path: &[String]) -> Self;
 }
 
-/// `reveParams.seed`; array indices are left out (`webhookEvents[2]` is `webhookEvents`).
-fn field_path(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for segment in path.iter() {
-        if let serde_path_to_error::Segment::Map { key } = segment {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(key);
+/// Deserializes `T`, naming the whole value `root` (`"request"`, `"options"`) in errors.
+/// `expect(field)` says what a field takes; fields it does not know get serde's wording.
+pub fn decode<T: DeserializeOwned, S: Fields>(
+    source: &S,
+    root: &str,
+    expect: fn(&str) -> Option<Expectation>,
+) -> Result<T, ApiError> {
+    source.read::<T>().map_err(|message| failure::<T, S>(source, &message, root, expect))
+}
+
+#[cold]
+#[inline(never)]
+fn failure<T: DeserializeOwned, S: Fields>(
+    source: &S,
+    message: &str,
+    root: &str,
+    expect: fn(&str) -> Option<Expectation>,
+) -> ApiError {
+    let fails_as = |copy: &S| copy.read::<T>().err();
+    mismatch(locate(source, message, Vec::new(), &fails_as).join("."), message, root, expect)
+}
+
+/// Where serde's `message` comes from, found by leaving fields out: serde stops at the first
+/// field that fails, so leaving out any other field leaves the message as it was, and leaving
+/// out that one changes it (the next failure, a missing field, or none). Then the same inside
+/// it. A missing field's message ends at its parent, the object missing it. (serde's derive
+/// does not say which field failed; this costs a few reads of an invalid value, and no code per
+/// type: `fails_as` is the one read each type has anyway.) Array indices are left out
+/// (`webhookEvents[2]` is `webhookEvents`).
+fn locate<S: Fields>(
+    source: &S,
+    message: &str,
+    path: Vec<String>,
+    fails_as: &dyn Fn(&S) -> Option<String>,
+) -> Vec<String> {
+    if path.len() >= MAX_DEPTH {
+        return path;
+    }
+    for key in source.fields_at(&path) {
+        let mut inner = path.clone();
+        inner.push(key);
+        if fails_as(&source.without(&inner)).as_deref() != Some(message) {
+            return locate(source, message, inner, fails_as);
         }
     }
-    out
+    path
+}
+
+/// JSON values, natively: the tests, the fuzz targets and the proxy's policy tests.
+impl Fields for Value {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+        T::deserialize(self).map_err(|e| e.to_string())
+    }
+
+    fn fields_at(&self, path: &[String]) -> Vec<String> {
+        let at = path.iter().try_fold(self, |v, key| v.get(key));
+        at.and_then(Value::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    fn without(&self, path: &[String]) -> Self {
+        let mut copy = self.clone();
+        if let Some((last, parents)) = path.split_last() {
+            let parent = parents.iter().try_fold(&mut copy, |v, key| v.get_mut(key));
+            if let Some(Value::Object(o)) = parent {
+                o.remove(last);
+            }
+        }
+        copy
+    }
 }
 
 /// The error for serde's `message` at `path`.
@@ -87,7 +141,7 @@ fn mismatch(
 /// What serde says was given, as the caller wrote it in JavaScript: numbers as given (serde
 /// writes `5` as "floating point `5.0`"), `null` (serde's "unit value"), booleans bare, and
 /// arrays or objects as serde-wasm-bindgen shows them (inside its `JsValue(...)`). Strings keep
-/// serde's "string \"...\"", which says what was wrong. tests/node.test.mjs pins
+/// serde's "string \"...\"", which says what was wrong. tests/messages.test.mjs pins
 /// serde-wasm-bindgen's wording through the package; the native tests pin serde_json's.
 fn as_written(serde_text: String) -> String {
     if serde_text == "unit value" {
@@ -146,7 +200,7 @@ mod tests {
     }
 
     fn err(v: Value) -> ApiError {
-        decode::<Outer, _>(v, "request", expect).unwrap_err()
+        decode::<Outer, _>(&v, "request", expect).unwrap_err()
     }
 
     #[test]

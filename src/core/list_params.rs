@@ -65,12 +65,8 @@ pub fn expectation(field: &str) -> Option<Expectation> {
 }
 
 /// Reads the parameters (a JS value or JSON).
-pub fn read<'de, D>(de: D) -> Result<ListJobsParams, ApiError>
-where
-    D: serde::Deserializer<'de>,
-    D::Error: std::fmt::Display,
-{
-    decode::decode(de, "params", expectation)
+pub fn read<S: decode::Fields>(source: &S) -> Result<ListJobsParams, ApiError> {
+    decode::decode(source, "params", expectation)
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
@@ -127,7 +123,7 @@ mod tests {
     use serde_json::json;
 
     fn path(v: serde_json::Value) -> Result<String, ApiError> {
-        read(v)?.path()
+        read(&v)?.path()
     }
 
     #[test]

@@ -5,22 +5,17 @@
 //! first (a hostile body may hold tens of thousands), then ill-formed text, then the types.
 
 use std::borrow::Cow;
-use std::fmt::Display;
 
-use serde::Deserializer;
 use serde_json::Value;
 
-use super::decode;
+use super::decode::{self, Fields};
 use super::error::ApiError;
 use super::option_names::{check_known, Noun};
 use super::request::{expectation, GenerateRequest, ReveParams};
 use super::serde_names::names;
 
-/// A parsed request as one side holds it.
-pub trait RequestSource<'de> {
-    /// What serde reads the request through.
-    type Deserializer: Deserializer<'de>;
-
+/// A parsed request as one side holds it; serde reads it as [`Fields`].
+pub trait RequestSource: Fields {
     /// The names the request sets (none when it is not an object).
     fn names(&self) -> impl Iterator<Item = Cow<'_, str>>;
 
@@ -30,19 +25,12 @@ pub trait RequestSource<'de> {
     /// The field (`"prompt"`, `""` for the request itself) of the first string that is not
     /// well-formed UTF-16, if any. Natively there is none: a Rust string is always well-formed.
     fn lone_surrogate_at(&self) -> Option<String>;
-
-    /// The request, for serde.
-    fn into_deserializer(self) -> Self::Deserializer;
 }
 
 /// Reads a request, refusing unknown names first (with the likely intended one), then a lone
 /// UTF-16 surrogate, then whatever the types refuse; returns the body to send (`model`
 /// defaulted, `webhook_url` sent as `webhookUrl`).
-pub fn read_request<'de, S>(source: S) -> Result<GenerateRequest, ApiError>
-where
-    S: RequestSource<'de>,
-    <S::Deserializer as Deserializer<'de>>::Error: Display,
-{
+pub fn read_request<S: RequestSource>(source: &S) -> Result<GenerateRequest, ApiError> {
     for name in source.names() {
         check_known(Noun::Field, "request", "", &name, names::<GenerateRequest>())?;
     }
@@ -52,7 +40,7 @@ where
     if let Some(field) = source.lone_surrogate_at() {
         return Err(lone_surrogate(&field));
     }
-    decode::decode::<GenerateRequest, _>(source.into_deserializer(), "request", expectation)?.prepare()
+    decode::decode::<GenerateRequest, _>(source, "request", expectation)?.prepare()
 }
 
 /// A string that is not well-formed UTF-16 cannot be sent as the caller wrote it.
@@ -78,9 +66,7 @@ fn json_names(v: Option<&Value>) -> impl Iterator<Item = Cow<'_, str>> {
 }
 
 /// A request as JSON, natively (the tests and the fuzz targets).
-impl<'de> RequestSource<'de> for &'de Value {
-    type Deserializer = &'de Value;
-
+impl RequestSource for Value {
     fn names(&self) -> impl Iterator<Item = Cow<'_, str>> {
         json_names(Some(self))
     }
@@ -92,10 +78,6 @@ impl<'de> RequestSource<'de> for &'de Value {
     fn lone_surrogate_at(&self) -> Option<String> {
         None
     }
-
-    fn into_deserializer(self) -> &'de Value {
-        self
-    }
 }
 
 #[cfg(test)]
@@ -106,8 +88,19 @@ mod tests {
     /// A source whose text holds a lone surrogate, as a JS string can.
     struct Cut(Value);
 
-    impl<'de> RequestSource<'de> for &'de Cut {
-        type Deserializer = &'de Value;
+    impl Fields for Cut {
+        fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+            self.0.read()
+        }
+        fn fields_at(&self, path: &[String]) -> Vec<String> {
+            self.0.fields_at(path)
+        }
+        fn without(&self, path: &[String]) -> Self {
+            Cut(self.0.without(path))
+        }
+    }
+
+    impl RequestSource for Cut {
         fn names(&self) -> impl Iterator<Item = Cow<'_, str>> {
             json_names(Some(&self.0))
         }
@@ -116,9 +109,6 @@ mod tests {
         }
         fn lone_surrogate_at(&self) -> Option<String> {
             Some("prompt".into())
-        }
-        fn into_deserializer(self) -> &'de Value {
-            &self.0
         }
     }
 

@@ -54,7 +54,7 @@ pub fn options<T: DeserializeOwned + Default>(
     for name in keys(value.clone()) {
         check_known(Noun::Option, what, "", &name, names::<T>())?;
     }
-    decode(serde_wasm_bindgen::Deserializer::from(value.clone()), what, expect)
+    decode(value, what, expect)
 }
 
 /// Settings' fields of JS types, checked by shape (values from any realm pass).

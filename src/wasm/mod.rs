@@ -12,6 +12,7 @@ mod client;
 mod download;
 mod host;
 mod js_error;
+mod js_fields;
 mod options;
 #[cfg(feature = "server")]
 mod proxy;

@@ -6,11 +6,13 @@
 use std::borrow::Cow;
 
 use js_sys::JsString;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args::{self, get};
 use super::js_error::to_js;
 use super::host::{describe, json_parse, json_stringify};
+use crate::core::decode::Fields;
 use crate::core::error::ApiError;
 use crate::core::request::GenerateRequest;
 #[cfg(feature = "server")]
@@ -44,9 +46,21 @@ fn lone_surrogate_in(value: &JsValue, field: &str, depth: u8) -> Option<String> 
     })
 }
 
-impl<'de> RequestSource<'de> for ParsedJson {
-    type Deserializer = serde_wasm_bindgen::Deserializer;
+impl Fields for ParsedJson {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+        self.0.read()
+    }
 
+    fn fields_at(&self, path: &[String]) -> Vec<String> {
+        self.0.fields_at(path)
+    }
+
+    fn without(&self, path: &[String]) -> Self {
+        ParsedJson(self.0.without(path))
+    }
+}
+
+impl RequestSource for ParsedJson {
     fn names(&self) -> impl Iterator<Item = Cow<'_, str>> {
         names_of(self.0.clone())
     }
@@ -57,10 +71,6 @@ impl<'de> RequestSource<'de> for ParsedJson {
 
     fn lone_surrogate_at(&self) -> Option<String> {
         lone_surrogate_in(&self.0, "", 0)
-    }
-
-    fn into_deserializer(self) -> serde_wasm_bindgen::Deserializer {
-        serde_wasm_bindgen::Deserializer::from(self.0)
     }
 }
 
@@ -73,7 +83,7 @@ pub fn read_object(request: &JsValue) -> Result<GenerateRequest, ApiError> {
     };
     let text = json_stringify(request).map_err(cannot)?;
     let plain = if text.is_undefined() { JsValue::UNDEFINED } else { json_parse(&text).map_err(cannot)? };
-    read_request(ParsedJson(plain))
+    read_request(&ParsedJson(plain))
 }
 
 /// A body's text, parsed by the host and read by the core; text that is not JSON is refused
@@ -81,7 +91,7 @@ pub fn read_object(request: &JsValue) -> Result<GenerateRequest, ApiError> {
 #[cfg(feature = "server")]
 pub fn read_text(text: &str) -> Result<GenerateRequest, ApiError> {
     let plain = json_parse(&JsValue::from_str(text)).map_err(|_| not_json())?;
-    read_request(ParsedJson(plain))
+    read_request(&ParsedJson(plain))
 }
 
 /// The body of a checked request.

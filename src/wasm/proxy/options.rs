@@ -49,7 +49,7 @@ fn cors_origins(cors: &wasm_bindgen::JsValue) -> Result<Vec<String>, ApiError> {
     if cors.is_undefined() || cors.is_null() {
         Ok(Vec::new())
     } else if js_sys::Array::is_array(cors) {
-        decode(serde_wasm_bindgen::Deserializer::from(cors.clone()), "cors", option_expectation)
+        decode(cors, "cors", option_expectation)
     } else {
         let c: CorsOptions = args::options(cors, "cors", |_| Some(("an array of origins".to_string(), None)))
             .map_err(proxy::cors_option_error)?;
