@@ -15,5 +15,6 @@ export const cargoArgs = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features="
 export const cargoEnv = {
   ...process.env,
   RUSTC_BOOTSTRAP: "1",
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort",
+  // No panic is ever shown, so no source locations for panics are kept either (-0.4 KB).
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none",
 };

@@ -180,6 +180,13 @@ mod tests {
     struct Inner {
         seed: Option<i64>,
         tags: Option<Vec<String>>,
+        deep: Option<Deep>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Deep {
+        id: String,
     }
 
     #[derive(Debug, Deserialize)]
@@ -237,6 +244,25 @@ mod tests {
         ] {
             assert_eq!(as_written(serde.to_string()), js, "{serde}");
         }
+    }
+
+    #[test]
+    fn the_field_found_is_the_one_serde_stopped_at() {
+        // Two bad fields: serde stops at the first it reads (here, in the map's order), and so
+        // the field named is that one.
+        let e = err(json!({"prompt": "x", "inner": {"tags": "t", "seed": "7"}}));
+        assert_eq!(e.field(), Some("inner.seed"), "{}", e.message);
+        // A bad field beside a missing required one: the bad one is named.
+        let e = err(json!({"inner": {"seed": true}}));
+        assert_eq!(e.field(), Some("inner.seed"), "{}", e.message);
+        // A required field missing two levels down is named under its parent.
+        let e = err(json!({"prompt": "x", "inner": {"seed": 1, "deep": {}}}));
+        assert_eq!((e.field(), e.message.as_str()), (Some("inner.deep.id"), "inner.deep.id is required"));
+        let e = err(json!({"prompt": "x", "inner": {"deep": {"id": 5}}}));
+        assert_eq!(e.field(), Some("inner.deep.id"));
+        // Not an object where one is expected: that field itself.
+        let e = err(json!({"prompt": "x", "inner": "seed"}));
+        assert_eq!(e.field(), Some("inner"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! body (parsed by the host) adds the service's message and details, the headers the request
 //! id and the retry hint.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::error::{ApiError, ErrorCode};
 use super::retry_after;
@@ -126,18 +126,17 @@ pub fn error_for(a: &Answer) -> ApiError {
         _ => format!("{summary} (HTTP {status})"),
     };
     if let Some(Value::Object(b)) = json {
-        let mut b = b.clone();
-        b.remove("error");
-        if !b.is_empty() {
-            e.details = Some(match b.remove("details") {
-                Some(d) if b.is_empty() => d,
-                Some(d) => {
-                    b.insert("details".into(), d);
-                    Value::Object(b)
-                }
-                None => Value::Object(b),
-            });
+        // The body's other fields, or its `details` alone when that is all it has. (Copied
+        // over, not removed: a map's removal would link the B-tree's rebalancing, about 6 KB.)
+        let mut rest = Map::new();
+        for (k, v) in b.iter().filter(|(k, _)| *k != "error") {
+            rest.insert(k.clone(), v.clone());
         }
+        e.details = match (rest.len(), rest.get("details")) {
+            (0, _) => None,
+            (1, Some(d)) => Some(d.clone()),
+            _ => Some(Value::Object(rest)),
+        };
     }
     if let Some(ms) = e.retry_after_ms {
         e.message.push_str(&format!("; retry after {} s", ms.div_ceil(1000)));
