@@ -72,6 +72,6 @@ for major in 18 24; do
   if [ -x "$other" ]; then
     step "Node $major ($("$other" --version)): the client, downloads, many images, the command line, webhooks, the proxy handler and package tests (their workerd parts skipped on Node 18)"
     extra=""; [ "$major" -ge 22 ] && extra="tests/ai-sdk.test.mjs" # ai 7 needs Node 22+
-    timeout 600 "$other" --test --test-reporter=spec tests/package.test.mjs tests/node.test.mjs tests/webhooks.test.mjs tests/proxy.test.mjs tests/downloads.test.mjs tests/many.test.mjs tests/cli.test.mjs $extra
+    timeout 600 "$other" --test --test-reporter=spec tests/package.test.mjs tests/client-*.test.mjs tests/webhooks.test.mjs tests/proxy-*.test.mjs tests/downloads.test.mjs tests/many.test.mjs tests/cli.test.mjs $extra
   fi
 done

@@ -4,6 +4,9 @@
 //! schedule, the proxy's policy), tested natively; on `wasm32` the `wasm` module awaits
 //! `fetch`, timers and signals and exports the JavaScript API.
 
+#[macro_use]
+mod fields;
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]

@@ -16,27 +16,21 @@ pub const PROVIDER: &str = "apiframe";
 /// Most jobs one `doGenerate` call runs (`generateImage` asks for one at a time).
 pub const MAX_N: f64 = 10.0;
 
-/// `providerOptions.apiframe` of a `generateImage` call: Reve's settings that the AI SDK does
-/// not name.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiframeImageOptions {
-    /// Reve's model version (`reveParams.version`).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub version: Option<String>,
-    /// Absolute http(s) URL the service POSTs the job's events to.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub webhook_url: Option<String>,
-    /// Which events to send there (a non-empty subset).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub webhook_events: Option<Vec<WebhookEvent>>,
-    /// Give up waiting for the job after this many ms (default 600000); the job goes on.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub timeout_ms: Option<f64>,
+optional_fields! {
+    /// `providerOptions.apiframe` of a `generateImage` call: Reve's settings that the AI SDK does
+    /// not name.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize, Tsify)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ApiframeImageOptions {
+        /// Reve's model version (`reveParams.version`).
+        version: Option<String>,
+        /// Absolute http(s) URL the service POSTs the job's events to.
+        webhook_url: Option<String>,
+        /// Which events to send there (a non-empty subset).
+        webhook_events: Option<Vec<WebhookEvent>>,
+        /// Give up waiting for the job after this many ms (default 600000); the job goes on.
+        timeout_ms: Option<f64>,
+    }
 }
 
 /// What the fields of `providerOptions.apiframe` take, for messages.

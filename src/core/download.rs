@@ -127,11 +127,8 @@ pub fn media_type(head: &[u8], content_type: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::job::tests::job;
     use serde_json::json;
-
-    fn job(v: Value) -> Job {
-        serde_json::from_value(v).unwrap()
-    }
 
     #[test]
     fn a_completed_job_gives_its_urls_in_order() {

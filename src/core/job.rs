@@ -193,11 +193,12 @@ pub fn image_urls(result: &Value) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn job(v: Value) -> Job {
+    /// A job from its JSON (also `download`'s tests).
+    pub(crate) fn job(v: Value) -> Job {
         serde_json::from_value(v).unwrap()
     }
 

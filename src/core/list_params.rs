@@ -18,29 +18,21 @@ pub enum Scope {
     Team,
 }
 
-/// Filters and paging for `listJobs`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
-pub struct ListJobsParams {
-    /// Only jobs with this status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub status: Option<JobStatus>,
-    /// Only jobs of this model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub model: Option<String>,
-    /// 1 to 100; the service's default is 20.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub limit: Option<f64>,
-    /// `nextCursor` of the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub cursor: Option<String>,
-    /// Your jobs (`user`, the default) or your team's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub scope: Option<Scope>,
+optional_fields! {
+    /// Filters and paging for `listJobs`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
+    pub struct ListJobsParams {
+        /// Only jobs with this status.
+        status: Option<JobStatus>,
+        /// Only jobs of this model.
+        model: Option<String>,
+        /// 1 to 100; the service's default is 20.
+        limit: Option<f64>,
+        /// `nextCursor` of the previous page.
+        cursor: Option<String>,
+        /// Your jobs (`user`, the default) or your team's.
+        scope: Option<Scope>,
+    }
 }
 
 /// What each parameter takes, for messages.

@@ -52,49 +52,38 @@ pub enum WebhookEvent {
     Failed,
 }
 
-/// Reve's own parameters, sent as `reveParams`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
-pub struct ReveParams {
-    /// Output shape; the service's default when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub aspect_ratio: Option<AspectRatio>,
-    /// Reuse a seed to reproduce a result; a safe integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub seed: Option<i64>,
-    /// Model version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub version: Option<String>,
+optional_fields! {
+    /// Reve's own parameters, sent as `reveParams`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
+    pub struct ReveParams {
+        /// Output shape; the service's default when left out.
+        aspect_ratio: Option<AspectRatio>,
+        /// Reuse a seed to reproduce a result; a safe integer.
+        seed: Option<i64>,
+        /// Model version.
+        version: Option<String>,
+    }
 }
 
-/// The body of `POST /v2/images/generate`, as the service documents it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct GenerateRequest {
-    /// What to draw: 1 to 2000 characters.
-    pub prompt: String,
-    /// Always "reve-create" (the default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub model: Option<Model>,
-    /// Reve's parameters: aspect ratio, seed, version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub reve_params: Option<ReveParams>,
-    /// Absolute http(s) URL the service POSTs job events to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub webhook_url: Option<String>,
-    /// The product page's spelling of `webhookUrl`; sent as `webhookUrl`.
-    #[serde(default, rename = "webhook_url", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub webhook_url_alias: Option<String>,
-    /// Which events to send (a non-empty subset).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub webhook_events: Option<Vec<WebhookEvent>>,
+optional_fields! {
+    /// The body of `POST /v2/images/generate`, as the service documents it.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+    #[serde(rename_all = "camelCase")]
+    pub struct GenerateRequest {
+        /// What to draw: 1 to 2000 characters.
+        pub prompt: String,
+        /// Always "reve-create" (the default).
+        model: Option<Model>,
+        /// Reve's parameters: aspect ratio, seed, version.
+        reve_params: Option<ReveParams>,
+        /// Absolute http(s) URL the service POSTs job events to.
+        webhook_url: Option<String>,
+        /// The product page's spelling of `webhookUrl`; sent as `webhookUrl`.
+        #[serde(rename = "webhook_url")]
+        webhook_url_alias: Option<String>,
+        /// Which events to send (a non-empty subset).
+        webhook_events: Option<Vec<WebhookEvent>>,
+    }
 }
 
 /// What each field of a request takes, for messages.

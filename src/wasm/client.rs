@@ -148,12 +148,7 @@ impl ReveClient {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         let shared = self.shared.clone();
-        call((|| {
-            let (_, path) = job_path(&job_id)?;
-            let o: RequestOptions = args::options(&options, "options", option_expectation)?;
-            let signal = args::signal(&o.signal)?;
-            Ok(async move { shared.transport.send(shared.retry, &Request::get(path), signal.as_ref()).await })
-        })())
+        call(job_path(&job_id).and_then(|(_, path)| get(shared, path, &options)))
     }
 
     /// Lists your jobs, newest first: `GET /v2/jobs`. Pass `nextCursor` back as `cursor`
@@ -167,10 +162,7 @@ impl ReveClient {
         let shared = self.shared.clone();
         call((|| {
             let p: ListJobsParams = args::options(&params, "params", list_params::expectation)?;
-            let path = p.path()?;
-            let o: RequestOptions = args::options(&options, "options", option_expectation)?;
-            let signal = args::signal(&o.signal)?;
-            Ok(async move { shared.transport.send(shared.retry, &Request::get(path), signal.as_ref()).await })
+            get(shared, p.path()?, &options)
         })())
     }
 
@@ -247,6 +239,17 @@ impl ReveClient {
             })
         })())
     }
+}
+
+/// A GET of `path` with a call's `RequestOptions` (`getJob`, `listJobs`).
+fn get(
+    shared: Rc<Shared>,
+    path: String,
+    options: &JsValue,
+) -> Result<impl std::future::Future<Output = Result<JsValue, Failure>>, ApiError> {
+    let o: RequestOptions = args::options(options, "options", option_expectation)?;
+    let signal = args::signal(&o.signal)?;
+    Ok(async move { shared.transport.send(shared.retry, &Request::get(path), signal.as_ref()).await })
 }
 
 /// A submission, then the wait for its job (`run`, and each of `runMany`'s): every error after

@@ -1,11 +1,13 @@
-// What tests/proxy.test.mjs drives the proxy with: a job store as an app would write one, a
-// client whose requests go through a handler as a browser's would, an upstream fetch that
-// records what the proxy sent, and examples/worker started in workerd (through miniflare, which
-// does not load on Node 18).
+// What the proxy's tests (tests/proxy-*.test.mjs) drive it with: the emulator and, in front of
+// it, examples/worker started in workerd (through miniflare, which does not load on Node 18)
+// with alice's session, a job store as an app would write one, a client whose requests go
+// through a handler as a browser's would, and an upstream fetch that records what the proxy sent.
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiframeError, ReveClient } from "apiframe-reve";
+import { KEY, startEmulator } from "./emulator.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -21,6 +23,53 @@ export async function startExampleWorker(options) {
   const { startWorker } = await import("./workerd.mjs");
   return startWorker(EXAMPLE_WORKER, options);
 }
+
+/** A job id nobody submitted. */
+export const UNKNOWN = "00000000-0000-4000-8000-000000000000";
+export const SESSION = "s3ssion-token";
+export const ORIGIN = "http://app.test";
+/** The options of a test that runs in workerd: skipped where workerd is. */
+export const inWorkerd = { skip: WORKERD_SKIP };
+
+/** The test file's emulator and (with `useProxyEmulator({ worker: true })`) example Worker. */
+export let emu, worker;
+
+/**
+ * Starts the file's emulator (jobs of 300 ms) before its tests and stops it after; with
+ * `worker`, also examples/worker in front of it (where workerd runs), which knows alice's
+ * session, lets ORIGIN call and keeps owners in Workers KV.
+ */
+export function useProxyEmulator({ worker: withWorker = false } = {}) {
+  before(async () => {
+    emu = await startEmulator(["--job-ms", "300"]);
+    if (!withWorker) return;
+    worker = await startExampleWorker({
+      port: 0,
+      kvNamespaces: ["JOBS"],
+      bindings: { APIFRAME_API_KEY: KEY, APIFRAME_BASE_URL: emu.url, SESSIONS: `${SESSION}:alice`, ALLOWED_ORIGINS: ORIGIN, ALLOW_ANONYMOUS: "false" },
+    });
+  });
+  after(async () => {
+    await worker?.stop();
+    await emu?.stop();
+  });
+}
+
+/** Every request the service has had on its API routes. */
+export const upstreamCalls = async () => {
+  const { stats } = await emu.stats();
+  return stats.generateRequests + stats.jobRequests + stats.listRequests + stats.otherRequests;
+};
+/** `init` with alice's session cookie, for the example Worker. */
+export const withSession = (init = {}) => {
+  const headers = new Headers(init.headers);
+  headers.set("cookie", `session=${SESSION}`);
+  return { ...init, headers };
+};
+/** A submission of `body` to a handler mounted at the root. */
+export const post = (body, init = {}) => new Request("http://proxy.test/v2/images/generate", {
+  method: "POST", body, ...init, headers: { "content-type": "application/json", ...init.headers },
+});
 
 /** A store as an app would write one over its own database: here, plain Maps. */
 export function sharedStore() {
