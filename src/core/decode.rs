@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn serde_wasm_bindgen_texts_read_as_javascript_writes_them() {
-        // serde-wasm-bindgen's own wording (pinned through the package in tests/node.test.mjs).
+        // serde-wasm-bindgen's own wording (pinned through the package in tests/messages.test.mjs).
         for (serde, js) in [
             ("floating point `5.0`", "5"),
             ("floating point `1.5`", "1.5"),
