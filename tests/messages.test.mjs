@@ -31,6 +31,8 @@ test("a request's type errors name the field, what it takes, and what was given 
     [{ prompt: true }, "prompt", `${PROMPT}, got true`],
     [{ prompt: null }, "prompt", `${PROMPT}, got null`],
     [{ prompt: ["a"] }, "prompt", `${PROMPT}, got ["a"]`],
+    [{ prompt: { text: "a" } }, "prompt", `${PROMPT}, got {"text":"a"}`],
+    [{ prompt: Array(60).fill(12) }, "prompt", `${PROMPT}, got [${"12,".repeat(33)}…`],
     [{ prompt: "x", reveParams: { seed: "1" } }, "reveParams.seed", `${SEED}, got string "1"`],
     [{ prompt: "x", reveParams: { seed: 1.5 } }, "reveParams.seed", `${SEED}, got 1.5`],
     [{ prompt: "x", reveParams: "wide" }, "reveParams", 'reveParams must be an object like { aspect_ratio: "16:9", seed: 1 }, got string "wide"'],
@@ -46,6 +48,8 @@ test("settings' type errors read the same way", () => {
   for (const [settings, message] of [
     [{ maxRetries: "2" }, 'maxRetries must be a number, got string "2"'],
     [{ timeoutMs: true }, "timeoutMs must be a number, got true"],
+    [{ timeoutMs: [5] }, "timeoutMs must be a number, got [5]"],
+    [{ timeoutMs: 5n }, "timeoutMs must be a number, got a bigint"],
     [{ maxRetries: null }, null],
     [{ dangerouslyAllowBrowser: "yes" }, 'dangerouslyAllowBrowser must be true or false, got string "yes"'],
   ]) {
@@ -53,6 +57,6 @@ test("settings' type errors read the same way", () => {
       assert.doesNotThrow(() => new ReveClient({ apiKey: "k", ...settings }), "null means not set");
       continue;
     }
-    assert.throws(() => new ReveClient({ apiKey: "k", ...settings }), (e) => e instanceof ApiframeError && e.message === message, JSON.stringify(settings));
+    assert.throws(() => new ReveClient({ apiKey: "k", ...settings }), (e) => e instanceof ApiframeError && e.message === message, JSON.stringify(settings, (_, v) => (typeof v === "bigint" ? `${v}n` : v)));
   }
 });

@@ -25,6 +25,10 @@ pub trait Fields: Sized {
     fn fields_at(&self, path: &[String]) -> Vec<String>;
     /// A copy of the value with the field at `path` left out.
     fn without(&self, path: &[String]) -> Self;
+    /// The value at `path` as a message shows what was given: a string as `string "..."`,
+    /// anything else as JSON writes it. For serde's texts that the module leaves blank (it is
+    /// built with `-Zfmt-debug=none`, and serde shows strings and JS objects with `Debug`).
+    fn shown_at(&self, path: &[String]) -> Option<String>;
 }
 
 /// Deserializes `T`, naming the whole value `root` (`"request"`, `"options"`) in errors.
@@ -46,7 +50,8 @@ fn failure<T: DeserializeOwned, S: Fields>(
     expect: fn(&str) -> Option<Expectation>,
 ) -> ApiError {
     let fails_as = |copy: &S| copy.read::<T>().err();
-    mismatch(locate(source, message, Vec::new(), &fails_as).join("."), message, root, expect)
+    let path = locate(source, message, Vec::new(), &fails_as);
+    mismatch(path.join("."), message, root, expect, &|| source.shown_at(&path))
 }
 
 /// Where serde's `message` comes from, found by leaving fields out: serde stops at the first
@@ -96,9 +101,17 @@ impl Fields for Value {
         }
         copy
     }
+
+    fn shown_at(&self, path: &[String]) -> Option<String> {
+        let at = path.iter().try_fold(self, |v, key| v.get(key))?;
+        Some(match at {
+            Value::String(s) => format!("string {}", Value::from(s.as_str())),
+            other => other.to_string(),
+        })
+    }
 }
 
-/// The error for serde's `message` at `path`.
+/// The error for serde's `message` at `path`; `shown` renders the value there.
 #[cold]
 #[inline(never)]
 fn mismatch(
@@ -106,6 +119,7 @@ fn mismatch(
     message: &str,
     root: &str,
     expect: fn(&str) -> Option<Expectation>,
+    shown: &dyn Fn() -> Option<String>,
 ) -> ApiError {
     // serde-wasm-bindgen's errors are JS Errors, shown as "Error: <message>".
     let message = message.strip_prefix("Error: ").unwrap_or(message);
@@ -123,10 +137,13 @@ fn mismatch(
         return ApiError::invalid(&path, format!("{path} is required{what}"), None);
     }
     let field = if path.is_empty() { root.to_string() } else { path };
-    let given = between("invalid type: ", ", expected")
-        .or_else(|| between("invalid value: ", ", expected"))
-        .map(as_written)
-        .or_else(|| between("unknown variant `", "`").map(|v| format!("\"{v}\"")));
+    let given = match between("invalid type: ", ", expected").or_else(|| between("invalid value: ", ", expected")) {
+        // What serde shows with `Debug` (strings, arrays, objects) is blank in the module: the
+        // value is shown from the caller's own, at the field found.
+        Some(text) if text.trim_end().is_empty() || text.trim_end() == "string" => shown().map(shortened),
+        Some(text) => Some(as_written(text)),
+        None => between("unknown variant `", "`").map(|v| format!("\"{v}\"")),
+    };
     match (expect(&field), given) {
         (Some((what, allowed)), Some(given)) => {
             ApiError::invalid(&field, format!("{field} must be {what}, got {given}"), allowed)
@@ -136,6 +153,19 @@ fn mismatch(
         }
         (None, _) => ApiError::invalid(&field, format!("{field}: {message}"), None),
     }
+}
+
+/// At most about 100 characters of a value shown in a message (a body may be megabytes).
+fn shortened(mut shown: String) -> String {
+    if shown.len() > 100 {
+        let mut end = 100;
+        while !shown.is_char_boundary(end) {
+            end -= 1;
+        }
+        shown.truncate(end);
+        shown.push('…');
+    }
+    shown
 }
 
 /// What serde says was given, as the caller wrote it in JavaScript: numbers as given (serde
@@ -170,106 +200,5 @@ pub fn allowed(items: &[&str]) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde::Deserialize;
-    use serde_json::json;
-
-    #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
-    struct Inner {
-        seed: Option<i64>,
-        tags: Option<Vec<String>>,
-        deep: Option<Deep>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
-    struct Deep {
-        id: String,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    #[allow(dead_code)]
-    struct Outer {
-        prompt: String,
-        inner: Option<Inner>,
-    }
-
-    fn expect(field: &str) -> Option<Expectation> {
-        match field {
-            "prompt" => Some(("a string".into(), None)),
-            "inner.seed" => Some(("a whole number".into(), None)),
-            "inner.tags" => Some(("a list of tags".into(), Some(allowed(&["a", "b"])))),
-            _ => None,
-        }
-    }
-
-    fn err(v: Value) -> ApiError {
-        decode::<Outer, _>(&v, "request", expect).unwrap_err()
-    }
-
-    #[test]
-    fn names_the_field_what_it_takes_and_what_was_given() {
-        let e = err(json!({"prompt": "x", "inner": {"seed": "7"}}));
-        assert_eq!(e.field(), Some("inner.seed"));
-        assert_eq!(e.message, "inner.seed must be a whole number, got string \"7\"");
-        let e = err(json!({"prompt": 42}));
-        assert_eq!(e.message, "prompt must be a string, got 42");
-        let e = err(json!({"prompt": "x", "inner": {"tags": ["a", 3]}}));
-        assert_eq!(e.field(), Some("inner.tags"));
-        assert_eq!(e.details.unwrap()["allowed"], json!(["a", "b"]));
-    }
-
-    #[test]
-    fn a_missing_field_is_required_and_the_root_has_a_name() {
-        let e = err(json!({}));
-        assert_eq!((e.field(), e.message.as_str()), (Some("prompt"), "prompt is required: a string"));
-        let e = err(json!("a prompt"));
-        assert_eq!(e.field(), Some("request"));
-    }
-
-    #[test]
-    fn serde_wasm_bindgen_texts_read_as_javascript_writes_them() {
-        // serde-wasm-bindgen's own wording (pinned through the package in tests/messages.test.mjs).
-        for (serde, js) in [
-            ("floating point `5.0`", "5"),
-            ("floating point `1.5`", "1.5"),
-            ("integer `42`", "42"),
-            ("boolean `true`", "true"),
-            ("unit value", "null"),
-            ("JsValue([\"a\"])", "[\"a\"]"),
-            ("string \"1\"", "string \"1\""),
-        ] {
-            assert_eq!(as_written(serde.to_string()), js, "{serde}");
-        }
-    }
-
-    #[test]
-    fn the_field_found_is_the_one_serde_stopped_at() {
-        // Two bad fields: serde stops at the first it reads (here, in the map's order), and so
-        // the field named is that one.
-        let e = err(json!({"prompt": "x", "inner": {"tags": "t", "seed": "7"}}));
-        assert_eq!(e.field(), Some("inner.seed"), "{}", e.message);
-        // A bad field beside a missing required one: the bad one is named.
-        let e = err(json!({"inner": {"seed": true}}));
-        assert_eq!(e.field(), Some("inner.seed"), "{}", e.message);
-        // A required field missing two levels down is named under its parent.
-        let e = err(json!({"prompt": "x", "inner": {"seed": 1, "deep": {}}}));
-        assert_eq!((e.field(), e.message.as_str()), (Some("inner.deep.id"), "inner.deep.id is required"));
-        let e = err(json!({"prompt": "x", "inner": {"deep": {"id": 5}}}));
-        assert_eq!(e.field(), Some("inner.deep.id"));
-        // Not an object where one is expected: that field itself.
-        let e = err(json!({"prompt": "x", "inner": "seed"}));
-        assert_eq!(e.field(), Some("inner"));
-    }
-
-    #[test]
-    fn numbers_in_messages_are_the_numbers_given() {
-        let e = err(json!({"prompt": "x", "inner": {"seed": 1e20}}));
-        assert!(e.message.ends_with("got 1e+20"), "{}", e.message);
-        let e = err(json!({"prompt": "x", "inner": {"seed": 1.5}}));
-        assert!(e.message.ends_with("got 1.5"), "{}", e.message);
-    }
-}
+#[path = "decode_tests.rs"]
+mod tests;

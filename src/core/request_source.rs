@@ -98,6 +98,9 @@ mod tests {
         fn without(&self, path: &[String]) -> Self {
             Cut(self.0.without(path))
         }
+        fn shown_at(&self, path: &[String]) -> Option<String> {
+            self.0.shown_at(path)
+        }
     }
 
     impl RequestSource for Cut {

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args::{get, keys};
+use super::host::json_stringify;
 use crate::core::decode::Fields;
 
 impl Fields for JsValue {
@@ -33,5 +34,18 @@ impl Fields for JsValue {
             let _ = Reflect::set(&copy, &name, &get(self, key).without(rest));
         }
         copy
+    }
+
+    fn shown_at(&self, path: &[String]) -> Option<String> {
+        let at = path.iter().fold(self.clone(), |v, key| get(&v, key));
+        if at.is_function() {
+            return Some("a function".into());
+        }
+        match json_stringify(&at).ok().and_then(|j| j.as_string()) {
+            Some(json) if at.is_string() => Some(format!("string {json}")),
+            Some(json) => Some(json),
+            // A BigInt or a symbol: its kind.
+            None => at.js_typeof().as_string().map(|t| format!("a {t}")),
+        }
     }
 }

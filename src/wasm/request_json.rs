@@ -6,13 +6,11 @@
 use std::borrow::Cow;
 
 use js_sys::JsString;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::args::{self, get};
 use super::js_error::to_js;
 use super::host::{describe, json_parse, json_stringify};
-use crate::core::decode::Fields;
 use crate::core::error::ApiError;
 use crate::core::request::GenerateRequest;
 #[cfg(feature = "server")]
@@ -21,9 +19,6 @@ use crate::core::request_source::{read_request, RequestSource};
 
 /// How deep the well-formedness check looks (a request is two levels deep).
 const MAX_DEPTH: u8 = 4;
-
-/// Plain JSON data from `JSON.parse`, as the core reads it.
-struct ParsedJson(JsValue);
 
 /// The set own keys of a plain object, as the core's names (`args::keys`: lazy, so a check
 /// that stops at the first bad name reads no further).
@@ -46,31 +41,19 @@ fn lone_surrogate_in(value: &JsValue, field: &str, depth: u8) -> Option<String> 
     })
 }
 
-impl Fields for ParsedJson {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
-        self.0.read()
-    }
-
-    fn fields_at(&self, path: &[String]) -> Vec<String> {
-        self.0.fields_at(path)
-    }
-
-    fn without(&self, path: &[String]) -> Self {
-        ParsedJson(self.0.without(path))
-    }
-}
-
-impl RequestSource for ParsedJson {
+/// A request as the host parsed it (plain JSON data from `JSON.parse`: `read_object` and
+/// `read_text` parse it first), read by the core; serde reads it as `Fields` (js_fields.rs).
+impl RequestSource for JsValue {
     fn names(&self) -> impl Iterator<Item = Cow<'_, str>> {
-        names_of(self.0.clone())
+        names_of(self.clone())
     }
 
     fn reve_params_names(&self) -> impl Iterator<Item = Cow<'_, str>> {
-        names_of(get(&self.0, "reveParams"))
+        names_of(get(self, "reveParams"))
     }
 
     fn lone_surrogate_at(&self) -> Option<String> {
-        lone_surrogate_in(&self.0, "", 0)
+        lone_surrogate_in(self, "", 0)
     }
 }
 
@@ -83,7 +66,7 @@ pub fn read_object(request: &JsValue) -> Result<GenerateRequest, ApiError> {
     };
     let text = json_stringify(request).map_err(cannot)?;
     let plain = if text.is_undefined() { JsValue::UNDEFINED } else { json_parse(&text).map_err(cannot)? };
-    read_request(&ParsedJson(plain))
+    read_request(&plain)
 }
 
 /// A body's text, parsed by the host and read by the core; text that is not JSON is refused
@@ -91,7 +74,7 @@ pub fn read_object(request: &JsValue) -> Result<GenerateRequest, ApiError> {
 #[cfg(feature = "server")]
 pub fn read_text(text: &str) -> Result<GenerateRequest, ApiError> {
     let plain = json_parse(&JsValue::from_str(text)).map_err(|_| not_json())?;
-    read_request(&ParsedJson(plain))
+    read_request(&plain)
 }
 
 /// The body of a checked request.
