@@ -20,19 +20,36 @@
 // quietly once the guard has run the after-trap handling; a stale object throws a typed
 // ApiframeError that says to make a new one.
 
-/** The guard, put beside wasm-bindgen's `__wbg_reinit_scheduled` (whose value it reads). */
+/** The guard, put beside wasm-bindgen's `__wbg_reinit_scheduled` (whose value it reads). The
+ * after-trap handling runs once the outermost call into the module has ended (a trap deep in a
+ * callback unwinds every frame of the module above it first), with the module's stack pointer
+ * given back to where it stands between calls: a trap leaves it where it struck, and a stack
+ * overflow leaves it past the stack's end, where the handling itself would trap. */
 const guard = `
 function guardExports(exports) {
     const guarded = {};
+    const stack = exports.__wbindgen_add_to_stack_pointer;
+    const top = stack ? stack(0) : 0;
+    let depth = 0;
+    let trapped = false;
+    const afterTrap = () => {
+        trapped = false;
+        if (__wbg_reinit_scheduled) return;
+        try {
+            if (stack) stack(top - stack(0));
+            exports.apiframe_after_trap();
+        } catch (_) { /* the reinit below still happens */ }
+        __wbg_reinit_scheduled = true;
+    };
     for (const name of Object.keys(exports)) {
         const f = exports[name];
         guarded[name] = typeof f !== 'function' || name === 'apiframe_after_trap' ? f : (...args) => {
+            depth++;
             try { return f(...args); } catch (e) {
-                if (e instanceof WebAssembly.RuntimeError && !__wbg_reinit_scheduled) {
-                    try { exports.apiframe_after_trap(); } catch (_) { /* the reinit below still happens */ }
-                    __wbg_reinit_scheduled = true;
-                }
+                if (e instanceof WebAssembly.RuntimeError) trapped = true;
                 throw e;
+            } finally {
+                if (--depth === 0 && trapped) afterTrap();
             }
         };
     }

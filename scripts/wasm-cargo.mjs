@@ -3,7 +3,7 @@
 //
 // The standard library is built from its sources with `-Cpanic=immediate-abort`: a panic is a
 // bare `unreachable` (no formatting of panic messages, no unwinding tables, no hook machinery),
-// which BENCHMARKS.md measures at -12.9 KB gzipped on the browser's module. A trap is then handled
+// which BENCHMARKS.md measures at -12.1 KB gzipped on the browser entry. A trap is then handled
 // by the glue's export guard (scripts/recoverable-glue.mjs) and `apiframe_after_trap`
 // (src/wasm/trap.rs). Both flags are unstable: RUSTC_BOOTSTRAP=1 lets the pinned stable toolchain
 // (rust-toolchain.toml, with its rust-src component) take them, for these builds only.
@@ -14,6 +14,9 @@ export const cargoArgs = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features="
 /** The environment of those builds: the flags reach the wasm32 target's crates only. */
 export const cargoEnv = {
   ...process.env,
+  // Either would replace the target's flags below, silently: these builds set their own.
+  RUSTFLAGS: undefined,
+  CARGO_ENCODED_RUSTFLAGS: undefined,
   RUSTC_BOOTSTRAP: "1",
   // No panic is ever shown, so no source locations for panics are kept either (-0.4 KB). And
   // `{:?}` writes nothing (-3.5 KB with the glue's debugString): the module's messages never use

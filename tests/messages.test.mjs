@@ -60,3 +60,25 @@ test("settings' type errors read the same way", () => {
     assert.throws(() => new ReveClient({ apiKey: "k", ...settings }), (e) => e instanceof ApiframeError && e.message === message, JSON.stringify(settings, (_, v) => (typeof v === "bigint" ? `${v}n` : v)));
   }
 });
+
+test("a secret is never shown, and the field named is the one that failed", async () => {
+  const SECRET = "afk_live_SECRET";
+  const refused = (f, message) => assert.throws(f, (e) => e instanceof ApiframeError && message.test(e.message) && !e.message.includes(SECRET), String(message));
+  // Two fields failing alike: one of them is named, not the whole object (which holds the key).
+  refused(() => new ReveClient({ apiKey: SECRET, maxRetries: "3", timeoutMs: "5000" }), /^(maxRetries must be a number, got string "3"|timeoutMs must be a number, got string "5000")$/);
+  // The key's own field: what kind of value, never the value.
+  refused(() => new ReveClient({ apiKey: [SECRET] }), /^apiKey must be a string, got an array$/);
+  refused(() => new ReveClient({ apiKey: new String(SECRET) }), /^apiKey must be a string, got a string$/);
+  refused(() => new ReveClient(SECRET), /^options must be an object/);
+  // A field serde reads from the prototype (an inherited key) is not taken for the one that failed.
+  refused(() => new ReveClient(Object.assign(Object.create({ apiKey: SECRET }), { maxRetries: "3" })), /^maxRetries must be a number, got string "3"$/);
+  // A field set to undefined is one serde reads.
+  const { createProxyHandler } = await import("apiframe-reve");
+  refused(() => createProxyHandler({ apiKey: undefined }), /^apiKey must be .*, got null$/);
+  const [field] = await refusal({ prompt: 5, webhookUrl: 5 });
+  assert.ok(field === "prompt" || field === "webhookUrl", field);
+  // A large object where a string belongs: named, shown in part.
+  const [big, message] = await refusal({ prompt: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i])) });
+  assert.equal(big, "prompt");
+  assert.ok(message.length < 200 && message.endsWith("…"), message);
+});

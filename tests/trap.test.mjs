@@ -86,6 +86,13 @@ test("a trap in a call rejects the calls in flight, and the next call works", { 
   await afterTheTrap(calls, client);
 });
 
+test("a stack overflow ends as any trap does (its handling gets the stack back first)", { skip: !available && "the trap module was not built" }, async () => {
+  const client = newClient();
+  const calls = await inFlight(client);
+  assert.throws(() => mod.__overflowForTests(), WebAssembly.RuntimeError);
+  await afterTheTrap(calls, client);
+});
+
 test("a trap inside an async task (a host callback) ends as quietly", { skip: !available && "the trap module was not built" }, async () => {
   const client = newClient();
   const calls = await inFlight(client);

@@ -7,29 +7,15 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::ApiError;
+pub use super::field_search::Fields;
+use super::field_search::locate;
+
+/// The fields whose values a message never shows.
+const SECRET_FIELDS: [&str; 2] = ["apiKey", "headers"];
 
 /// What a field takes, for messages: `(what, allowed)`, e.g. `("one of \"16:9\", ...",
 /// Some(["16:9", ...]))`.
 pub type Expectation = (String, Option<Value>);
-
-/// How deep a failure's field is looked for (a request is two levels deep).
-const MAX_DEPTH: usize = 4;
-
-/// A caller's value as [`decode`] reads it: through serde and, only to find the field of a
-/// failure, as fields that can be left out one at a time. JavaScript values in the wasm layer,
-/// `serde_json::Value` natively.
-pub trait Fields: Sized {
-    /// The value read as `T`, or serde's message saying why not.
-    fn read<T: DeserializeOwned>(&self) -> Result<T, String>;
-    /// The set fields of the object at `path` (`[]`: the value itself); none when not an object.
-    fn fields_at(&self, path: &[String]) -> Vec<String>;
-    /// A copy of the value with the field at `path` left out.
-    fn without(&self, path: &[String]) -> Self;
-    /// The value at `path` as a message shows what was given: a string as `string "..."`,
-    /// anything else as JSON writes it. For serde's texts that the module leaves blank (it is
-    /// built with `-Zfmt-debug=none`, and serde shows strings and JS objects with `Debug`).
-    fn shown_at(&self, path: &[String]) -> Option<String>;
-}
 
 /// Deserializes `T`, naming the whole value `root` (`"request"`, `"options"`) in errors.
 /// `expect(field)` says what a field takes; fields it does not know get serde's wording.
@@ -50,65 +36,17 @@ fn failure<T: DeserializeOwned, S: Fields>(
     expect: fn(&str) -> Option<Expectation>,
 ) -> ApiError {
     let fails_as = |copy: &S| copy.read::<T>().err();
-    let path = locate(source, message, Vec::new(), &fails_as);
-    mismatch(path.join("."), message, root, expect, &|| source.shown_at(&path))
-}
-
-/// Where serde's `message` comes from, found by leaving fields out: serde stops at the first
-/// field that fails, so leaving out any other field leaves the message as it was, and leaving
-/// out that one changes it (the next failure, a missing field, or none). Then the same inside
-/// it. A missing field's message ends at its parent, the object missing it. (serde's derive
-/// does not say which field failed; this costs a few reads of an invalid value, and no code per
-/// type: `fails_as` is the one read each type has anyway.) Array indices are left out
-/// (`webhookEvents[2]` is `webhookEvents`).
-fn locate<S: Fields>(
-    source: &S,
-    message: &str,
-    path: Vec<String>,
-    fails_as: &dyn Fn(&S) -> Option<String>,
-) -> Vec<String> {
-    if path.len() >= MAX_DEPTH {
-        return path;
+    let path = locate(source, message, &fails_as);
+    if path.is_empty() && source.fields_at(&[]).is_some() && !message.contains("missing field `") {
+        // An object, but no field of its own fails alone (one it inherits, say): what serde
+        // expected, not what it was given.
+        let expected = message.find(", expected ").map_or("", |at| &message[at + 2..]);
+        return ApiError::invalid(root, format!("{root} has a field of the wrong type ({expected})"), None);
     }
-    for key in source.fields_at(&path) {
-        let mut inner = path.clone();
-        inner.push(key);
-        if fails_as(&source.without(&inner)).as_deref() != Some(message) {
-            return locate(source, message, inner, fails_as);
-        }
-    }
-    path
-}
-
-/// JSON values, natively: the tests, the fuzz targets and the proxy's policy tests.
-impl Fields for Value {
-    fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
-        T::deserialize(self).map_err(|e| e.to_string())
-    }
-
-    fn fields_at(&self, path: &[String]) -> Vec<String> {
-        let at = path.iter().try_fold(self, |v, key| v.get(key));
-        at.and_then(Value::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default()
-    }
-
-    fn without(&self, path: &[String]) -> Self {
-        let mut copy = self.clone();
-        if let Some((last, parents)) = path.split_last() {
-            let parent = parents.iter().try_fold(&mut copy, |v, key| v.get_mut(key));
-            if let Some(Value::Object(o)) = parent {
-                o.remove(last);
-            }
-        }
-        copy
-    }
-
-    fn shown_at(&self, path: &[String]) -> Option<String> {
-        let at = path.iter().try_fold(self, |v, key| v.get(key))?;
-        Some(match at {
-            Value::String(s) => format!("string {}", Value::from(s.as_str())),
-            other => other.to_string(),
-        })
-    }
+    // What was given is shown only for a field found, and never for one that may hold a
+    // secret (the API key, a header): a message may be logged, or answered to a caller.
+    let secret = path.is_empty() || path.iter().any(|key| SECRET_FIELDS.contains(&key.as_str()));
+    mismatch(path.join("."), message, root, expect, secret, &|| source.shown_at(&path))
 }
 
 /// The error for serde's `message` at `path`; `shown` renders the value there.
@@ -119,6 +57,7 @@ fn mismatch(
     message: &str,
     root: &str,
     expect: fn(&str) -> Option<Expectation>,
+    secret: bool,
     shown: &dyn Fn() -> Option<String>,
 ) -> ApiError {
     // serde-wasm-bindgen's errors are JS Errors, shown as "Error: <message>".
@@ -138,6 +77,12 @@ fn mismatch(
     }
     let field = if path.is_empty() { root.to_string() } else { path };
     let given = match between("invalid type: ", ", expected").or_else(|| between("invalid value: ", ", expected")) {
+        // A field that may hold a secret: only what kind of value it was.
+        Some(text) if secret => {
+            let blank = text.trim_end().is_empty() || text.trim_end() == "string";
+            let text = if blank { shown() } else { Some(as_written(text)) };
+            Some(kind_of(&text.unwrap_or_default()).to_string())
+        }
         // What serde shows with `Debug` (strings, arrays, objects) is blank in the module: the
         // value is shown from the caller's own, at the field found.
         Some(text) if text.trim_end().is_empty() || text.trim_end() == "string" => shown().map(shortened),
@@ -151,7 +96,32 @@ fn mismatch(
         (Some((what, allowed)), None) => {
             ApiError::invalid(&field, format!("{field} must be {what} ({message})"), allowed)
         }
+        // serde's own words may quote the value: not for a secret.
+        (None, given) if secret => {
+            let given = given.unwrap_or_else(|| "a value".into());
+            ApiError::invalid(&field, format!("{field} has the wrong type: got {given}"), None)
+        }
         (None, _) => ApiError::invalid(&field, format!("{field}: {message}"), None),
+    }
+}
+
+/// What a value shown as `text` (serde's words, or JSON) is, without showing it.
+fn kind_of(text: &str) -> &'static str {
+    let starts = |p: &[&str]| p.iter().any(|p| text.starts_with(p));
+    if starts(&["string", "\""]) {
+        "a string"
+    } else if starts(&["sequence", "["]) {
+        "an array"
+    } else if starts(&["map", "{"]) {
+        "an object"
+    } else if starts(&["unit", "null"]) {
+        "null"
+    } else if starts(&["boolean", "true", "false"]) {
+        "a boolean"
+    } else if starts(&["floating", "integer", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]) {
+        "a number"
+    } else {
+        "a value"
     }
 }
 

@@ -7,6 +7,7 @@ use serde_json::json;
 #[derive(Debug, Deserialize)]
 #[allow(dead_code)]
 struct Inner {
+    count: Option<i64>,
     seed: Option<i64>,
     tags: Option<Vec<String>>,
     deep: Option<Deep>,
@@ -24,12 +25,14 @@ struct Deep {
 struct Outer {
     prompt: String,
     inner: Option<Inner>,
+    api_key: Option<String>,
 }
 
 fn expect(field: &str) -> Option<Expectation> {
     match field {
         "prompt" => Some(("a string".into(), None)),
-        "inner.seed" => Some(("a whole number".into(), None)),
+        "inner.seed" | "inner.count" => Some(("a whole number".into(), None)),
+        "apiKey" => Some(("a string".into(), None)),
         "inner.tags" => Some(("a list of tags".into(), Some(allowed(&["a", "b"])))),
         _ => None,
     }
@@ -102,12 +105,12 @@ fn what_serde_leaves_blank_is_shown_from_the_value_itself() {
         let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
         move || v.shown_at(&path)
     };
-    let e = mismatch("prompt".into(), "invalid type: , expected a string", "request", expect, &shown(&["prompt"]));
+    let e = mismatch("prompt".into(), "invalid type: , expected a string", "request", expect, false, &shown(&["prompt"]));
     assert_eq!(e.message, "prompt must be a string, got [\"a\"]");
-    let e = mismatch("inner.seed".into(), "invalid type: string , expected i64", "request", expect, &shown(&["inner", "seed"]));
+    let e = mismatch("inner.seed".into(), "invalid type: string , expected i64", "request", expect, false, &shown(&["inner", "seed"]));
     assert_eq!(e.message, "inner.seed must be a whole number, got string \"7\"");
     let long = json!({"prompt": vec!["x"; 100]});
-    let e = mismatch("prompt".into(), "invalid type: , expected a string", "request", expect, &|| long.shown_at(&["prompt".into()]));
+    let e = mismatch("prompt".into(), "invalid type: , expected a string", "request", expect, false, &|| long.shown_at(&["prompt".into()]));
     assert!(e.message.ends_with("…") && e.message.len() < 160, "{}", e.message);
 }
 
@@ -117,4 +120,49 @@ fn numbers_in_messages_are_the_numbers_given() {
     assert!(e.message.ends_with("got 1e+20"), "{}", e.message);
     let e = err(json!({"prompt": "x", "inner": {"seed": 1.5}}));
     assert!(e.message.ends_with("got 1.5"), "{}", e.message);
+}
+
+#[test]
+fn two_fields_failing_alike_still_name_one() {
+    // Leaving either out leaves the same message; reading either alone fails the same way.
+    let e = err(json!({"prompt": "x", "inner": {"count": "a", "seed": "a"}}));
+    assert_eq!(e.field(), Some("inner.count"), "{}", e.message);
+    let e = err(json!({"prompt": 5, "inner": {"seed": 5.5}, "apiKey": 5}));
+    assert!(matches!(e.field(), Some("prompt" | "apiKey" | "inner.seed")), "{}", e.message);
+}
+
+#[test]
+fn a_secret_is_never_shown() {
+    for v in [json!({"prompt": "x", "apiKey": ["afk_live_SECRET"]}), json!({"prompt": "x", "apiKey": {"k": "afk_live_SECRET"}})] {
+        let e = err(v);
+        assert_eq!(e.field(), Some("apiKey"));
+        assert!(!e.message.contains("SECRET"), "{}", e.message);
+        assert!(e.message.ends_with("got an array") || e.message.ends_with("got an object"), "{}", e.message);
+    }
+    // The whole value is never shown either: a string where the object belongs may be a key.
+    let e = err(json!("afk_live_SECRET"));
+    assert_eq!((e.field(), e.message.contains("SECRET")), (Some("request"), false), "{}", e.message);
+}
+
+#[test]
+fn a_huge_value_costs_a_bounded_number_of_reads() {
+    let many: serde_json::Map<String, Value> = (0..5000).map(|i| (format!("k{i}"), json!({"x": i}))).collect();
+    let reads = std::cell::Cell::new(0);
+    let fails_as = |copy: &Value| {
+        reads.set(reads.get() + 1);
+        copy.read::<Outer>().err()
+    };
+    // An object where a string belongs: it is the field, and nothing inside it is read.
+    let v = json!({"prompt": Value::Object(many.clone()), "inner": {"seed": 1}});
+    let message = v.read::<Outer>().unwrap_err();
+    assert_eq!(super::locate(&v, &message, &fails_as), vec!["prompt".to_string()]);
+    assert!(reads.get() <= 4, "{} reads", reads.get());
+    // However the failure hides, the reads stop at the bound.
+    reads.set(0);
+    let mut hidden = many;
+    hidden.insert("seed".into(), json!("bad"));
+    let v = json!({"prompt": "x", "inner": Value::Object(hidden)});
+    let message = v.read::<Outer>().unwrap_err();
+    let _ = super::locate(&v, &message, &fails_as);
+    assert!(reads.get() <= crate::core::field_search::MAX_PROBES + 1, "{} reads", reads.get());
 }

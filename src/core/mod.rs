@@ -12,6 +12,7 @@ pub mod decode;
 pub mod download;
 pub mod error;
 pub mod extra_headers;
+pub mod field_search;
 pub mod job;
 pub mod job_owners;
 pub mod list_params;

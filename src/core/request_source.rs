@@ -92,8 +92,11 @@ mod tests {
         fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
             self.0.read()
         }
-        fn fields_at(&self, path: &[String]) -> Vec<String> {
+        fn fields_at(&self, path: &[String]) -> Option<Vec<String>> {
             self.0.fields_at(path)
+        }
+        fn only(&self, path: &[String], emptied: bool) -> Self {
+            Cut(self.0.only(path, emptied))
         }
         fn without(&self, path: &[String]) -> Self {
             Cut(self.0.without(path))

@@ -74,10 +74,8 @@ pub extern "C" fn apiframe_after_trap() {
     if STOPPED.swap(true, Ordering::Relaxed) {
         return;
     }
-    let calls: Vec<InFlight> = IN_FLIGHT.with(|m| match m.try_borrow_mut() {
-        Ok(mut m) => m.drain(..).collect(),
-        Err(_) => Vec::new(),
-    });
+    // Taken, not copied: after an allocation failure, allocating here could trap again.
+    let calls: Vec<InFlight> = IN_FLIGHT.with(|m| m.try_borrow_mut().map(|mut m| std::mem::take(&mut *m)).unwrap_or_default());
     for call in calls {
         let _ = call.reject.call1(&JsValue::UNDEFINED, &Failure::from(stopped()).into_js());
         // Dropping the future clears its timers, aborts its fetches and removes its listeners,
@@ -153,4 +151,20 @@ pub fn trap_later_for_tests(ms: u32) -> Promise {
         gloo_timers::future::TimeoutFuture::new(ms).await;
         panic!("a trap in a task for the tests");
     })
+}
+
+/// Overflows the module's stack (as a runaway recursion would): for the tests of a trap whose
+/// handling needs the stack given back first. Only with the `trap-for-tests` feature.
+#[cfg(feature = "trap-for-tests")]
+#[wasm_bindgen(js_name = __overflowForTests)]
+pub fn overflow_for_tests() -> u32 {
+    #[inline(never)]
+    fn deep(n: u32) -> u32 {
+        let frame = std::hint::black_box([n as u8; 4096]);
+        if std::hint::black_box(n) == u32::MAX {
+            return 0;
+        }
+        deep(n + 1).wrapping_add(u32::from(frame[(n % 4096) as usize]))
+    }
+    deep(0)
 }
