@@ -6,6 +6,12 @@ mod common;
 use common::{assert_schema, json_of, req, Emulator, KEY};
 use serde_json::{json, Value};
 
+/// How many jobs one page of `GET /v2/jobs?{query}` holds (checked against the JobList schema).
+async fn listed_count(emu: &Emulator, query: &str) -> usize {
+    let res = emu.get(&format!("/v2/jobs?{query}"), KEY).await;
+    json_of(res, "JobList").await["jobs"].as_array().unwrap().len()
+}
+
 #[tokio::test]
 async fn listing_pages_through_every_job_once_newest_first() {
     let emu = Emulator::start(&["--job-ms", "100"]);
@@ -46,22 +52,8 @@ async fn listing_pages_through_every_job_once_newest_first() {
     for id in &ids {
         emu.until_final(id).await;
     }
-    let res = emu.get("/v2/jobs?status=QUEUED", KEY).await;
-    assert_eq!(
-        json_of(res, "JobList").await["jobs"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
-    let res = emu.get("/v2/jobs?status=COMPLETED&limit=100", KEY).await;
-    assert_eq!(
-        json_of(res, "JobList").await["jobs"]
-            .as_array()
-            .unwrap()
-            .len(),
-        7
-    );
+    assert_eq!(listed_count(&emu, "status=QUEUED").await, 0);
+    assert_eq!(listed_count(&emu, "status=COMPLETED&limit=100").await, 7);
     for bad in [
         "limit=0",
         "limit=101",
