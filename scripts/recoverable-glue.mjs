@@ -8,7 +8,8 @@
 // not have. So every call into the module goes through a guard: a trap surfacing from any export
 // (the API's calls, and the closure invokers that timers, fetch answers and listeners enter by)
 // runs the module's `apiframe_after_trap` once, in the trapped instance (src/wasm/trap.rs: it
-// rejects the calls in flight and schedules wasm-bindgen's reinit), before it goes on up.
+// rejects the calls in flight and schedules wasm-bindgen's reinit), when the outermost call into
+// the module ends, before the trap goes on up.
 //
 // After a trap, callbacks of the dead instance still arrive (a timer, a fetch's answer, an abort
 // listener). wasm-bindgen's closure wrappers would throw for them once the instance was replaced

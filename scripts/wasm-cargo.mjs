@@ -8,7 +8,7 @@
 // (src/wasm/trap.rs). Both flags are unstable: RUSTC_BOOTSTRAP=1 lets the pinned stable toolchain
 // (rust-toolchain.toml, with its rust-src component) take them, for these builds only.
 
-/** What `wasm-pack build ... --` passes on to cargo. */
+/** What `wasm-pack build ... <crate path>` passes on to cargo, after the path. */
 export const cargoArgs = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features="];
 
 /** The environment of those builds: the flags reach the wasm32 target's crates only. */

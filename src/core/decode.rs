@@ -79,13 +79,10 @@ fn mismatch(
     let given = match between("invalid type: ", ", expected").or_else(|| between("invalid value: ", ", expected")) {
         // A field that may hold a secret: only what kind of value it was.
         Some(text) if secret => {
-            let blank = text.trim_end().is_empty() || text.trim_end() == "string";
-            let text = if blank { shown() } else { Some(as_written(text)) };
+            let text = if left_blank(&text) { shown() } else { Some(as_written(text)) };
             Some(kind_of(&text.unwrap_or_default()).to_string())
         }
-        // What serde shows with `Debug` (strings, arrays, objects) is blank in the module: the
-        // value is shown from the caller's own, at the field found.
-        Some(text) if text.trim_end().is_empty() || text.trim_end() == "string" => shown().map(shortened),
+        Some(text) if left_blank(&text) => shown().map(shortened),
         Some(text) => Some(as_written(text)),
         None => between("unknown variant `", "`").map(|v| format!("\"{v}\"")),
     };
@@ -103,6 +100,13 @@ fn mismatch(
         }
         (None, _) => ApiError::invalid(&field, format!("{field}: {message}"), None),
     }
+}
+
+/// Whether serde's text of a value is blank: it shows strings, arrays and objects with `Debug`,
+/// which the module leaves out (`-Zfmt-debug=none`), so the value is shown from the caller's own.
+fn left_blank(text: &str) -> bool {
+    let text = text.trim_end();
+    text.is_empty() || text == "string"
 }
 
 /// What a value shown as `text` (serde's words, or JSON) is, without showing it.

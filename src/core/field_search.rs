@@ -42,9 +42,10 @@ pub fn locate<S: Fields>(source: &S, message: &str, fails_as: &dyn Fn(&S) -> Opt
     let missing = message.contains("missing field `");
     let fails_same = |copy: S| fails_as(&copy).as_deref() == Some(message);
     let mut path = Vec::new();
+    let mut keys = source.fields_at(&path).unwrap_or_default();
     let mut probes = 0;
     'down: while path.len() < MAX_DEPTH {
-        for key in source.fields_at(&path).unwrap_or_default() {
+        for key in std::mem::take(&mut keys) {
             let mut inner = path.clone();
             inner.push(key);
             probes += 1;
@@ -53,23 +54,32 @@ pub fn locate<S: Fields>(source: &S, message: &str, fails_as: &dyn Fn(&S) -> Opt
             }
             if missing {
                 // The object missing the field: leaving it out changes the message.
-                if source.fields_at(&inner).is_some() && !fails_same(source.without(&inner)) {
-                    path = inner;
-                    continue 'down;
+                if let Some(inner_keys) = source.fields_at(&inner) {
+                    if !fails_same(source.without(&inner)) {
+                        (path, keys) = (inner, inner_keys);
+                        continue 'down;
+                    }
                 }
             } else if fails_same(source.only(&inner, false)) {
                 // It fails alone. For its own shape (an object where a string belongs), or for a
                 // field inside it? Emptied, it fails the same way only for its shape.
-                if source.fields_at(&inner).is_none() || fails_same(source.only(&inner, true)) {
-                    return inner;
+                match source.fields_at(&inner) {
+                    Some(inner_keys) if !fails_same(source.only(&inner, true)) => {
+                        (path, keys) = (inner, inner_keys);
+                        continue 'down;
+                    }
+                    _ => return inner,
                 }
-                path = inner;
-                continue 'down;
             }
         }
         break;
     }
     path
+}
+
+/// The value at `path` in `value`, if there is one.
+fn at<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |v, key| v.get(key))
 }
 
 /// JSON values, natively: the tests, the fuzz targets and the proxy's policy tests.
@@ -79,8 +89,7 @@ impl Fields for Value {
     }
 
     fn fields_at(&self, path: &[String]) -> Option<Vec<String>> {
-        let at = path.iter().try_fold(self, |v, key| v.get(key))?;
-        at.as_object().map(|o| o.keys().cloned().collect())
+        at(self, path)?.as_object().map(|o| o.keys().cloned().collect())
     }
 
     fn without(&self, path: &[String]) -> Self {
@@ -95,8 +104,7 @@ impl Fields for Value {
     }
 
     fn only(&self, path: &[String], emptied: bool) -> Self {
-        let at = path.iter().try_fold(self, |v, key| v.get(key));
-        let mut value = match (emptied, at) {
+        let mut value = match (emptied, at(self, path)) {
             (false, Some(v)) => v.clone(),
             _ => Value::Object(Map::new()),
         };
@@ -109,8 +117,7 @@ impl Fields for Value {
     }
 
     fn shown_at(&self, path: &[String]) -> Option<String> {
-        let at = path.iter().try_fold(self, |v, key| v.get(key))?;
-        Some(match at {
+        Some(match at(self, path)? {
             Value::String(s) => format!("string {}", Value::from(s.as_str())),
             other => other.to_string(),
         })
