@@ -29,7 +29,7 @@ impl Default for Bounds {
     fn default() -> Self {
         Bounds {
             floor_ms: 250.0,
-            ceiling_ms: 10_000.0,
+            ceiling_ms: 15_000.0,
         }
     }
 }
@@ -177,6 +177,12 @@ pub fn estimated_finish(history: &[Observation]) -> Option<Finish> {
     })
 }
 
+/// Whether two looks while processing saw different progress values: a rate, not one value.
+fn progress_rate_seen(history: &[Observation]) -> bool {
+    let mut values = history.iter().filter(|o| o.processing).filter_map(|o| o.progress).filter(|p| (1..=99).contains(p));
+    values.next().is_some_and(|first| values.any(|p| p >= first.saturating_add(2)))
+}
+
 /// The last progress seen, as a fraction.
 fn last_progress(history: &[Observation]) -> f64 {
     history
@@ -184,6 +190,36 @@ fn last_progress(history: &[Observation]) -> f64 {
         .rev()
         .find_map(|o| o.progress)
         .map_or(0.0, |p| f64::from(p) / 100.0)
+}
+
+/// Steps across the expected duration of a job that reports no progress, as a fraction of it.
+const APPROACH_STEP: f64 = 0.08;
+
+/// The least wait between looks at a job past its expected duration that reports no progress:
+/// what the provider advises (2 to 3 s). Nothing says when such a job will end, so looking more
+/// often only spends requests against the rate limit.
+pub const OVERDUE_FLOOR_MS: f64 = 2_000.0;
+
+/// How the wait grows with the time overdue: one more millisecond of wait per this many.
+const OVERDUE_GROWTH: f64 = 25.0;
+
+/// The wait before the next look at a job `overdue_ms` past its expected duration that reports
+/// no progress: at least `OVERDUE_FLOOR_MS` (or the ceiling, when set below it), growing with
+/// the time overdue, so a job far past its expected length is looked at less and less often.
+fn overdue_delay(overdue_ms: f64, bounds: Bounds) -> f64 {
+    let floor = OVERDUE_FLOOR_MS.min(bounds.ceiling_ms).max(bounds.floor_ms);
+    floor + overdue_ms / OVERDUE_GROWTH
+}
+
+/// The least wait before the next look that the schedule allows now, whatever else asks for a
+/// look sooner (a wait's last look before its deadline): the floor of the bounds, or, for a job
+/// past its expected duration that reports no progress, `OVERDUE_FLOOR_MS`.
+pub fn least_delay_ms(history: &[Observation], now_ms: f64, expected: &DurationEstimate, bounds: Bounds) -> f64 {
+    if now_ms >= expected.mean_ms && estimated_finish(history).is_none() {
+        overdue_delay(0.0, bounds)
+    } else {
+        bounds.floor_ms
+    }
 }
 
 /// The wait before the next look.
@@ -202,26 +238,38 @@ pub fn next_delay_ms(
         }) if at_ms - now_ms > floor => at_ms - now_ms + 40.0,
         // A rough estimate: look again well before it, for a point that fixes the curve. One
         // early, low progress value says little (it is floored, and the start is uncertain),
-        // so a rough estimate never puts the next look past half the expected duration.
+        // so a rough estimate from one value never puts the next look past half the expected
+        // duration; from two that differ (a rate), only the ceiling bounds it.
         Some(Finish {
             at_ms,
             fitted: false,
-        }) if at_ms - now_ms > floor => ((at_ms - now_ms) * 0.9).min(expected.mean_ms * 0.5),
+        }) if at_ms - now_ms > floor => {
+            let rough = (at_ms - now_ms) * 0.9;
+            if progress_rate_seen(history) { rough } else { rough.min(expected.mean_ms * 0.5) }
+        }
         // Due or overdue: look again soon, if the job is nearly done; otherwise the estimate
         // is off, so step at a fraction of the expected duration.
         Some(_) if last_progress(history) >= 0.9 => floor,
         Some(_) => expected.mean_ms * 0.1,
         // Not yet seen processing: an early look pins when processing begins, which the
-        // curve fit needs.
-        None if !history.iter().any(|o| o.processing) => expected.mean_ms * 0.2,
-        // Processing without progress: close in on the expected duration, then step at a
-        // fraction of it.
+        // curve fit needs; a job queued past the expected duration is looked at less often.
+        None if !history.iter().any(|o| o.processing) => {
+            let early = expected.mean_ms * 0.2;
+            match now_ms - expected.mean_ms {
+                overdue if overdue > 0.0 => early.max(overdue_delay(overdue, bounds)),
+                _ => early,
+            }
+        }
+        // Processing without progress: close in on the expected duration, step across it,
+        // then, overdue, look less and less often.
         None => {
             let remaining = expected.mean_ms - now_ms;
             if remaining > expected.mean_ms * 0.2 {
                 remaining * 0.75
+            } else if remaining > 0.0 {
+                (expected.mean_ms * APPROACH_STEP).min(OVERDUE_FLOOR_MS).max(floor)
             } else {
-                (expected.mean_ms * 0.06).max(floor)
+                overdue_delay(-remaining, bounds)
             }
         }
     };

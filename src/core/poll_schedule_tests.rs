@@ -78,9 +78,43 @@ fn overdue_jobs_are_polled_near_the_floor_then_slower() {
         next_delay_ms(&nearly, 16_000.0, &DurationEstimate::REVE, b),
         250.0
     );
+    // No progress: 2 s just past the expected 15 s, growing with the time overdue.
     let silent = [obs(0.0, false, None), obs(3_000.0, true, None)];
-    let late = next_delay_ms(&silent, 45_000.0, &DurationEstimate::REVE, b);
-    assert!(late > 250.0 && late <= 10_000.0, "{late}");
+    let at = |now: f64| next_delay_ms(&silent, now, &DurationEstimate::REVE, b);
+    assert_eq!(at(15_000.0), OVERDUE_FLOOR_MS);
+    assert_eq!(at(45_000.0), 2_000.0 + 30_000.0 / 25.0);
+    assert!(at(120_000.0) > at(60_000.0) && at(60_000.0) > at(30_000.0));
+    assert_eq!(at(600_000.0), b.ceiling_ms, "the ceiling still bounds it");
+    // A ceiling set below the floor wins: the caller asked for it.
+    let tight = Bounds { floor_ms: 250.0, ceiling_ms: 1_000.0 };
+    assert_eq!(next_delay_ms(&silent, 30_000.0, &DurationEstimate::REVE, tight), 1_000.0);
+    // Still queued past the expected duration: looked at less often too.
+    let queued = [obs(0.0, false, None), obs(20_000.0, false, None)];
+    assert!(next_delay_ms(&queued, 60_000.0, &DurationEstimate::REVE, b) > 3_000.0);
+}
+
+#[test]
+fn a_fresh_client_waits_a_long_silent_job_frugally() {
+    // A 60 s job that never reports progress, waited by a client that expects 15 s: the
+    // looks the schedule makes before seeing it done (the seed's 2 s loop: 30).
+    let mut h = vec![obs(0.0, false, None)];
+    let mut now = 0.0;
+    while now < 60_000.0 {
+        now += next_delay_ms(&h, now, &DurationEstimate::REVE, Bounds::default());
+        h.push(obs(now, true, None));
+    }
+    assert!(h.len() - 1 <= 23, "{} looks: {:?}", h.len() - 1, h.iter().map(|o| o.at_ms).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_rate_seen_lifts_the_cap_on_a_rough_estimate() {
+    // Two progress values 7.5 s apart give a rate: the next look may go past half the
+    // expected duration (here to the ceiling); one value alone may not.
+    let two = [obs(0.0, false, None), obs(3_000.0, true, Some(4)), obs(10_500.0, true, Some(17))];
+    let d = next_delay_ms(&two, 10_500.0, &DurationEstimate::REVE, Bounds::default());
+    assert!(d > 7_500.0, "{d}");
+    let one = [obs(0.0, false, None), obs(3_000.0, true, Some(4))];
+    assert!(next_delay_ms(&one, 3_000.0, &DurationEstimate::REVE, Bounds::default()) <= 7_500.0);
 }
 
 #[test]
@@ -105,6 +139,29 @@ proptest! {
         h.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
         let now = h.last().map(|o| o.at_ms).unwrap_or(0.0) + extra;
         let d = next_delay_ms(&h, now, &DurationEstimate { mean_ms: mean, samples: 1 }, Bounds::default());
-        prop_assert!((250.0..=10_000.0).contains(&d), "{}", d);
+        prop_assert!((250.0..=15_000.0).contains(&d), "{}", d);
+    }
+
+    /// Past the expected duration, a job that reports no progress (or less than 90 %) is never
+    /// looked at sooner than 2 s after the last look, whatever was seen before.
+    #[test]
+    fn overdue_without_progress_never_below_two_seconds(
+        looks in proptest::collection::vec((0.0f64..100_000.0, any::<bool>()), 1..12),
+        overdue in 0.0f64..500_000.0,
+        mean in 1.0f64..200_000.0,
+        last_progress in proptest::option::of(0u8..90),
+    ) {
+        let mut h: Vec<Observation> = looks.into_iter().map(|(at_ms, processing)| Observation { at_ms, processing, progress: None }).collect();
+        h.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        let now = h.last().map_or(0.0, |o| o.at_ms).max(mean) + overdue;
+        // Progress, when any, is the same value throughout: no rate to aim at.
+        for o in h.iter_mut() {
+            o.progress = last_progress;
+        }
+        let estimate = DurationEstimate { mean_ms: mean, samples: 1 };
+        let d = next_delay_ms(&h, now, &estimate, Bounds::default());
+        if estimated_finish(&h).is_none() {
+            prop_assert!(d >= OVERDUE_FLOOR_MS, "{} after {:?} at {}", d, h, now);
+        }
     }
 }

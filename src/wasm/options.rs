@@ -35,7 +35,7 @@ options! {
         expected_duration_ms: Option<f64>,
         /// Shortest wait between two looks at a job, in ms (default 250).
         min_poll_interval_ms: Option<f64>,
-        /// Longest wait between two looks at a job, in ms (default 10000).
+        /// Longest wait between two looks at a job, in ms (default 15000).
         max_poll_interval_ms: Option<f64>,
         /// A fetch to use instead of the global one; called unbound.
         fetch: js "(input: string, init: RequestInit) => Promise<Response>",
