@@ -13,7 +13,8 @@ const HISTORY: usize = 32;
 /// What to do next: before the first look, and after each answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Next {
-    /// Poll after this many milliseconds (always before the deadline).
+    /// Poll after this many milliseconds (always before the deadline; the last one
+    /// `LAST_LOOK_LEAD_MS` before it).
     Poll(f64),
     /// The deadline comes first: after this many milliseconds, fail with `timed_out()`,
     /// polling no more (no poll starts at or after the deadline).
@@ -24,13 +25,27 @@ pub enum Next {
     Fail(ApiError),
 }
 
+/// How long before the deadline the last look starts, so that its answer is back in time (a
+/// look still in flight at the deadline is aborted).
+pub const LAST_LOOK_LEAD_MS: f64 = 300.0;
+
 impl Next {
-    /// A poll after `delay_ms`, or the expiry when `remaining_ms` runs out first.
-    fn within(delay_ms: f64, remaining_ms: f64) -> Next {
-        if remaining_ms <= 0.0 || delay_ms >= remaining_ms {
-            Next::Expire(remaining_ms.max(0.0))
-        } else {
+    /// A poll after `delay_ms`. When the deadline comes first (or so soon after it that the
+    /// answer could not be back), one last look `LAST_LOOK_LEAD_MS` before the deadline, so a
+    /// job that finished in that gap is returned, not timed out; but never less than
+    /// `min_gap_ms` after this look. Else the expiry: no poll starts at or after the deadline.
+    fn within(delay_ms: f64, remaining_ms: f64, min_gap_ms: f64) -> Next {
+        let last_look = remaining_ms - LAST_LOOK_LEAD_MS;
+        if remaining_ms <= 0.0 {
+            Next::Expire(0.0)
+        } else if delay_ms <= last_look {
             Next::Poll(delay_ms)
+        } else if last_look >= min_gap_ms {
+            Next::Poll(last_look)
+        } else if delay_ms < remaining_ms {
+            Next::Poll(delay_ms)
+        } else {
+            Next::Expire(remaining_ms)
         }
     }
 }
@@ -117,9 +132,10 @@ impl Wait {
         poll_schedule::next_delay_ms(&self.seen, 0.0, estimate, bounds).min(self.timeout_ms)
     }
 
-    /// What to do first: poll after `first_delay_ms`, or expire if the deadline comes first.
+    /// What to do first: poll after `first_delay_ms`, or just before the deadline if it comes
+    /// first.
     pub fn first(&self, estimate: &DurationEstimate, bounds: Bounds) -> Next {
-        Next::within(self.first_delay_ms(estimate, bounds), self.timeout_ms)
+        Next::within(self.first_delay_ms(estimate, bounds), self.timeout_ms, bounds.floor_ms)
     }
 
     /// Reads one answer, seen `now_ms` after the wait began.
@@ -168,7 +184,8 @@ impl Wait {
                     progress,
                 });
                 let delay = poll_schedule::next_delay_ms(&self.seen, now_ms, estimate, bounds);
-                Next::within(delay, self.timeout_ms - now_ms)
+                let least = poll_schedule::least_delay_ms(&self.seen, now_ms, estimate, bounds);
+                Next::within(delay, self.timeout_ms - now_ms, least)
             }
         };
         self.ended = matches!(next, Next::Completed | Next::Fail(_));

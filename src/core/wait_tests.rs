@@ -99,6 +99,32 @@ fn no_poll_starts_at_or_after_the_deadline() {
 }
 
 #[test]
+fn a_deadline_between_two_looks_gets_one_last_look_just_before_it() {
+    // Seen processing at 3 s with no progress: the schedule's next look (12 s) falls past the
+    // 10 s deadline, so the wait looks once more at 9.7 s, then expires.
+    let mut w = Wait::new("j1", 10_000.0, None);
+    let v = w.observe(&snap(PROCESSING, None), 3_000.0, &EST, bounds());
+    assert_eq!(v.next, Next::Poll(10_000.0 - LAST_LOOK_LEAD_MS - 3_000.0));
+    let v = w.observe(&snap(PROCESSING, None), 9_705.0, &EST, bounds());
+    assert_eq!(v.next, Next::Expire(295.0), "the look just made was the last");
+    // A look due so close to the deadline that its answer could not be back moves up too.
+    let mut w = Wait::new("j1", 12_100.0, None);
+    let v = w.observe(&snap(PROCESSING, None), 3_000.0, &EST, bounds());
+    assert_eq!(v.next, Next::Poll(12_100.0 - LAST_LOOK_LEAD_MS - 3_000.0));
+    // Never sooner than the floor after the look before: then the expiry, as before.
+    let mut w = Wait::new("j1", 3_500.0, None);
+    assert_eq!(w.observe(&snap(PROCESSING, None), 3_000.0, &EST, bounds()).next, Next::Expire(500.0));
+    // Past the expected duration with no progress, the last look keeps the 2 s floor too.
+    let mut w = Wait::new("j1", 20_000.0, None);
+    assert_eq!(w.observe(&snap(PROCESSING, None), 18_000.0, &EST, bounds()).next, Next::Expire(2_000.0));
+    let mut w = Wait::new("j1", 20_400.0, None);
+    assert_eq!(w.observe(&snap(PROCESSING, None), 18_000.0, &EST, bounds()).next, Next::Poll(2_100.0));
+    // The first look too: a submission with a 2 s limit looks once, at 1.7 s.
+    let short = Wait::new("j1", 2_000.0, Some(&Status::Known(JobStatus::Queued)));
+    assert_eq!(short.first(&EST, bounds()), Next::Poll(2_000.0 - LAST_LOOK_LEAD_MS));
+}
+
+#[test]
 fn out_of_time_is_a_retryable_timeout_with_the_job_id() {
     let mut w = Wait::new("j1", 1_000.0, None);
     let next = w.observe(&snap(PROCESSING, Some(10)), 1_000.0, &EST, bounds()).next;
