@@ -79,7 +79,11 @@ async function generate(modelId, client, options) {
   try {
     const one = async () => {
       const job = await client.run(plan.request, { signal: link.signal, timeoutMs: plan.timeoutMs, headers: options?.headers });
-      return { job, images: await client.downloadImages(job, { signal: link.signal }) };
+      // The job is billed: a failed download must not invite a second generateImage.
+      const images = await client.downloadImages(job, { signal: link.signal }).catch((e) => {
+        throw ReveClient.__aiAfterJob(e);
+      });
+      return { job, images };
     };
     const runs = Array.from({ length: plan.n }, () =>
       one().catch((e) => {

@@ -155,6 +155,18 @@ for (const [version, generateImage] of [["ai 6", generateImage6], ["ai 7", gener
       assert.equal(rec.seen.length, sent, "no poll after the abort");
     });
 
+    test("a download that fails once the job is billed is not retryable, and says to wait for the job", async () => {
+      await emu.fault({ kind: "500", count: 3, route: "file" }); // every attempt (maxRetries 2)
+      const model = createApiframe({ apiKey: KEY, baseURL: emu.url }).image("reve-create");
+      const e = await rejection(generateImage({ model, prompt: "x" }));
+      assert.ok(e instanceof ApiframeError, String(e));
+      assert.equal(e.code, "server");
+      assert.equal(e.retryable, false, "generateImage again would make and bill a second job");
+      assert.match(e.jobId, /^[0-9a-f-]{36}$/);
+      assert.ok(e.message.includes(`waitForJob("${e.jobId}")`), e.message);
+      assert.equal(await jobsCreated(), 1);
+    });
+
     test("abortSignal ends a download at once", async () => {
       await emu.fault({ kind: "slow", route: "file", delayMs: 3000 });
       const controller = new AbortController();

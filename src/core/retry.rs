@@ -14,6 +14,28 @@ pub fn is_retryable(code: ErrorCode, status: Option<u16>) -> bool {
     matches!(code, ErrorCode::RateLimited | ErrorCode::Server | ErrorCode::Network | ErrorCode::Timeout) && status != Some(501)
 }
 
+/// A failure of a call that made a job (`run`, each of `runMany`'s, the AI SDK provider's), once
+/// the job exists: calling that method again would make and bill a second job, so it is never
+/// `retryable`. Where the failure itself could pass (a wait's timeout, a network failure), the
+/// message says what is safe instead: to keep waiting for this job.
+pub fn after_job_exists(mut error: ApiError, job_id: &str) -> ApiError {
+    error = error.with_job_id(job_id);
+    if error.retryable {
+        let job_id = error.job_id.as_deref().unwrap_or(job_id);
+        let instead = if job_id.is_empty() {
+            "a job was made (its id did not come back usable): calling again would make and bill a second job".to_string()
+        } else {
+            format!(
+                "job {job_id} exists and may still complete: call waitForJob(\"{job_id}\") instead of \
+                 calling again, which would make and bill a second job"
+            )
+        };
+        error.retryable = false;
+        error.message = format!("{}; {instead}", error.message);
+    }
+    error
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
@@ -111,6 +133,23 @@ mod tests {
 
     fn err(code: ErrorCode) -> ApiError {
         ApiError::new(code, "x")
+    }
+
+    #[test]
+    fn a_failure_once_a_job_exists_never_invites_a_second_bill() {
+        let timeout = after_job_exists(ApiError::new(ErrorCode::Timeout, "job j1 did not finish within 5 ms"), "j1");
+        assert!(!timeout.retryable);
+        assert_eq!(timeout.job_id.as_deref(), Some("j1"));
+        assert!(timeout.message.starts_with("job j1 did not finish within 5 ms; "), "{}", timeout.message);
+        assert!(timeout.message.contains("call waitForJob(\"j1\") instead"), "{}", timeout.message);
+        for code in [ErrorCode::Network, ErrorCode::Server, ErrorCode::RateLimited] {
+            assert!(!after_job_exists(err(code), "j1").retryable, "{code:?}");
+        }
+        // A final failure keeps its message: there is nothing to wait for.
+        let failed = after_job_exists(err(ErrorCode::JobFailed), "j1");
+        assert_eq!((failed.retryable, failed.message.as_str()), (false, "x"));
+        // The job's own id stays when the error named one already.
+        assert_eq!(after_job_exists(err(ErrorCode::Server).with_job_id("j0"), "j1").job_id.as_deref(), Some("j0"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! them): its client, and the mapping of a call, which is the core's (`core::ai_sdk`). Server
 //! and edge builds only: the browser's module leaves it out.
 
-use js_sys::Array;
+use js_sys::{Array, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -11,8 +11,9 @@ use super::client::ReveClient;
 use super::js_error::{to_js, Failure};
 use super::options::{ApiframeProviderSettings, ReveClientOptions};
 use crate::core::ai_sdk::{self, ImageCall, Warning};
-use crate::core::error::ApiError;
+use crate::core::error::{ApiError, ErrorCode};
 use crate::core::request::GenerateRequest;
+use crate::core::retry;
 
 /// What one `doGenerate` does, for `dist/ai.js`.
 #[derive(Serialize)]
@@ -74,6 +75,24 @@ impl ReveClient {
             })
         })();
         client.map_err(|e| Failure::from(e).into_js())
+    }
+
+    /// For `apiframe-reve/ai` only: a download's `ApiframeError` once its job exists, as the
+    /// core says such a failure reads (`retry::after_job_exists`): calling `generateImage`
+    /// again would bill a second job, so it is not `retryable`, and its message says what is.
+    #[wasm_bindgen(js_name = __aiAfterJob, skip_typescript)]
+    pub fn ai_after_job(error: JsValue) -> JsValue {
+        let (Some(id), Some(true), Some(message)) =
+            (get(&error, "jobId").as_string(), get(&error, "retryable").as_bool(), get(&error, "message").as_string())
+        else {
+            return error;
+        };
+        let mut e = ApiError::new(ErrorCode::Server, message);
+        e.retryable = true;
+        let e = retry::after_job_exists(e, &id);
+        let _ = Reflect::set(&error, &"retryable".into(), &e.retryable.into());
+        let _ = Reflect::set(&error, &"message".into(), &e.message.into());
+        error
     }
 
     /// For `apiframe-reve/ai` only: checks `modelId`, and maps a `doGenerate` call's options

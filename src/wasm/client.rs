@@ -22,7 +22,7 @@ use crate::core::job::{self, Job, JobAccepted};
 use crate::core::list_params::{self, ListJobsParams};
 use crate::core::poll_schedule::{Bounds, DurationEstimate};
 use crate::core::request::check_idempotency_key;
-use crate::core::retry::RetryPolicy;
+use crate::core::retry::{self, RetryPolicy};
 use crate::core::routes::{self, GENERATE};
 use crate::core::settings::{self, ClientInput, ClientSettings};
 use crate::core::extra_headers::Header;
@@ -264,9 +264,14 @@ pub(super) async fn run_one(
 ) -> Result<JsValue, Failure> {
     let accepted = shared.transport.send(shared.retry, submission, signal).await?;
     let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();
-    let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
-    let poller = Poller::new(shared, wait, Request { headers, ..Request::get(path) });
-    wait_for(shared, poller, signal, on_progress).await
+    let id = accepted.job_id.0.clone().unwrap_or_default();
+    let waited = async {
+        let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
+        let poller = Poller::new(shared, wait, Request { headers, ..Request::get(path) });
+        wait_for(shared, poller, signal, on_progress).await
+    };
+    // From here the job exists: no failure may invite a second submission.
+    waited.await.map_err(|f| Failure { error: retry::after_job_exists(f.error, &id), ..f })
 }
 
 /// The checked request of `generate` and `run`, with its `Idempotency-Key`.
