@@ -79,9 +79,9 @@ pub(super) fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
 
 #[wasm_bindgen]
 impl ReveClient {
-    /// Creates a client. `apiKey` is required for the real service; in a browser page, point
-    /// `baseUrl` at your proxy instead (passing `apiKey` there throws unless
-    /// `dangerouslyAllowBrowser: true`). An option name it does not know throws, naming it.
+    /// Creates a client. `apiKey` is required for the real service; in a browser (a page or
+    /// its Web Worker), point `baseUrl` at your proxy instead (passing `apiKey` there throws
+    /// unless `dangerouslyAllowBrowser: true`). An option name it does not know throws, naming it.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "ReveClientOptions")] options: JsValue,
