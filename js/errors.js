@@ -1,8 +1,16 @@
 // The one error class of apiframe-reve, shared by every entry: the entries import this module
 // (it is not bundled into each), and the class is registered under a global symbol, so the
 // ESM entries and the CommonJS one (errors.cjs, built from this file) hand out the same class
-// even when an app loads both: `instanceof ApiframeError` holds whichever entry threw.
-const REGISTERED = Symbol.for("apiframe-reve.ApiframeError");
+// even when an app loads both: `instanceof ApiframeError` holds whichever entry threw. The
+// symbol names the release line, so two installed lines (a dependency's copy of another
+// major) never share a class whose fields may differ.
+
+/**
+ * The release line of this package: its major version, and for 0.x the minor too (semver
+ * treats each 0.x minor as breaking). tests/package.test.mjs checks it against package.json.
+ */
+const LINE = "0.1";
+const REGISTERED = Symbol.for(`apiframe-reve.ApiframeError@${LINE}`);
 
 /**
  * The one error class of apiframe-reve. `code` says what happened; `retryable`, `status`,

@@ -128,7 +128,7 @@ describe("in a page", () => {
 });
 
 describe("in a Web Worker", () => {
-  test("a module worker runs a job, validates and aborts", async () => {
+  test("a module worker refuses an apiKey unless dangerouslyAllowBrowser, then runs a job, validates and aborts", async () => {
     const out = await page.evaluate(({ api, key }) => new Promise((resolve) => {
       const worker = new Worker("/worker.js", { type: "module" });
       worker.onmessage = (m) => {
@@ -139,6 +139,10 @@ describe("in a Web Worker", () => {
       worker.onerror = (e) => resolve({ ok: false, error: e.message });
     }), { api: api.url, key: KEY });
     assert.equal(out.ok, true, out.error);
+    const { message, ...guard } = out.guard ?? {};
+    assert.deepEqual(guard, { isApiframeError: true, code: "invalid_request", field: "apiKey" }, "the key guard covers workers");
+    assert.match(message, /Web Worker/);
+    assert.match(message, /dangerouslyAllowBrowser/);
     assert.equal(out.status, "COMPLETED");
     assert.equal(out.urls.length, 1);
     assert.deepEqual(out.invalid, { isApiframeError: true, code: "invalid_request", field: "reveParams.aspect_ratio" });

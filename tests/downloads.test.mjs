@@ -216,6 +216,61 @@ describe("downloadImages", () => {
     assert.equal(host.seen[0].aborted, true);
   });
 
+  test("timeoutMs limits silence, not the body: 400 KB trickling in over 3 s arrives whole with timeoutMs 1000", async () => {
+    const body = Buffer.alloc(400 * 1024, 7);
+    body.set(PNG);
+    host.routes["/trickle"] = (req, res, entry) => {
+      res.writeHead(200, { "content-type": "image/png", "content-length": String(body.length) });
+      // 40 chunks of 10 KB, one each 75 ms: the whole takes 3 s, no gap comes near 1 s.
+      let at = 0;
+      const next = () => {
+        if (res.destroyed) return;
+        const chunk = body.subarray(at, at + 10 * 1024);
+        at += chunk.length;
+        entry.sent += chunk.length;
+        if (at >= body.length) { entry.lastAt = Date.now(); return res.end(chunk); }
+        res.write(chunk);
+        setTimeout(next, 75);
+      };
+      next();
+    };
+    const [image] = await client({ timeoutMs: 1000, maxRetries: 0 }).downloadImages(jobAt("/trickle"));
+    assert.equal(image.mediaType, "image/png");
+    assert.deepEqual(Buffer.from(image.bytes), body);
+    const [entry] = host.seen;
+    assert.ok(entry.lastAt - entry.at > 1000, "the setup holds: the body took longer than timeoutMs");
+    assert.equal(host.seen.length, 1, "one attempt, never cut");
+  });
+
+  test("a body that stalls for timeoutMs rejects timeout with the jobId, retried, each connection closed", async () => {
+    host.routes["/stall"] = (req, res, entry) => {
+      res.writeHead(200, { "content-type": "image/png" });
+      res.write(PNG);
+      entry.sent += PNG.length;
+      // The rest never comes.
+    };
+    const e = await failure(client({ timeoutMs: 300, maxRetries: 1 }).downloadImages(jobAt("/stall")));
+    assert.equal(e.code, "timeout");
+    assert.equal(e.retryable, true);
+    assert.equal(e.jobId, jobAt().id);
+    assert.equal(e.details.url, `${host.url}/stall`);
+    assert.equal(e.details.timeoutMs, 300);
+    assert.match(e.message, /the next bytes of the body did not come within timeoutMs \(300 ms\)/);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(host.seen.length, 2, "a stall is retried as a timeout is");
+    assert.deepEqual(host.seen.map((s) => s.aborted), [true, true], "the host sees each connection closed");
+  });
+
+  test("the headers still answer within timeoutMs: a host that never answers rejects timeout, the connection closed", async () => {
+    host.routes["/silent"] = () => {};
+    const e = await failure(client({ timeoutMs: 300, maxRetries: 0 }).downloadImages(jobAt("/silent")));
+    assert.equal(e.code, "timeout");
+    assert.equal(e.jobId, jobAt().id);
+    assert.match(e.message, /the host's answer did not come within timeoutMs \(300 ms\)/);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(host.seen[0].aborted, true);
+  });
+
   test("a job with no outputs yet is refused before anything is sent", async () => {
     const c = client();
     const accepted = await c.generate({ prompt: "still rendering" });

@@ -55,6 +55,31 @@ test("this Node resolves the entry it can run, and it loads", async () => {
   assert.throws(() => new m.ReveClient({}), (e) => e instanceof required.ApiframeError);
 });
 
+test("the error class is shared within this release line only: a class another line registered is never reused", () => {
+  // Each install of the package registers its class under a global symbol of its line: 1.x
+  // under "@1", 0.x under its minor (semver: each 0.x minor is breaking), as package.json says.
+  const [major, minor] = manifest.version.split(".");
+  const line = major === "0" ? `0.${minor}` : major;
+  // A fresh process: other installs registered their classes first (an unversioned one, as
+  // 0.1.0 did, and other lines), then this package loads through import and require.
+  const script = `
+    const others = ["apiframe-reve.ApiframeError", "apiframe-reve.ApiframeError@1", "apiframe-reve.ApiframeError@0.2"]
+      .map((key) => { const Other = class ApiframeError extends Error {}; globalThis[Symbol.for(key)] = Other; return Other; });
+    const m = await import("apiframe-reve");
+    const { createRequire } = await import("node:module");
+    const cjs = createRequire(process.cwd() + "/")(${JSON.stringify(join(pkgDir, "dist", "node.cjs"))});
+    let thrown;
+    try { new m.ReveClient({}); } catch (e) { thrown = e; }
+    console.log(JSON.stringify({
+      reused: others.some((Other) => Other === m.ApiframeError || thrown instanceof Other),
+      registered: globalThis[Symbol.for("apiframe-reve.ApiframeError@${line}")] === m.ApiframeError,
+      shared: cjs.ApiframeError === m.ApiframeError,
+      isApiframeError: thrown instanceof m.ApiframeError && thrown.code === "invalid_request",
+    }));`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dirname(dirname(pkgDir)), encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), { reused: false, registered: true, shared: true, isApiframeError: true });
+});
+
 test("the tarball ships the built files, README and LICENSE, and nothing of the source tree", () => {
   const files = readdirSync(pkgDir).sort();
   assert.deepEqual(files, ["LICENSE", "README.md", "dist", "package.json"]);

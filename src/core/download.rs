@@ -92,6 +92,19 @@ pub fn too_large(url: &str, max_bytes: f64, declared: bool) -> ApiError {
     e
 }
 
+/// A download that went silent: no headers, or no next byte of the body, for `timeout_ms`.
+/// A body that keeps arriving is never cut, however long it takes.
+#[cold]
+pub fn stalled(url: &str, timeout_ms: f64, body_started: bool) -> ApiError {
+    let what = if body_started { "the next bytes of the body" } else { "the host's answer" };
+    let mut e = ApiError::new(
+        ErrorCode::Timeout,
+        format!("downloading an output stalled: {what} did not come within timeoutMs ({timeout_ms} ms): {url}"),
+    );
+    e.details = Some(object([("url", url.into()), ("timeoutMs", timeout_ms.into())]));
+    e
+}
+
 /// Whether a declared `Content-Length` already passes the cap. Read as whole digits: a float
 /// parser would add about 20 KB to the module.
 pub fn declared_too_large(content_length: Option<&str>, max_bytes: f64) -> bool {
@@ -190,6 +203,15 @@ mod tests {
         let e = too_large("https://cdn/x", 10.0, false);
         assert_eq!(e.code, ErrorCode::InvalidRequest);
         assert!(e.message.contains("maxBytes") && e.message.contains("10 bytes"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_stall_is_a_retryable_timeout_naming_the_limit_and_the_url() {
+        let e = stalled("https://cdn/x.png", 3000.0, true);
+        assert_eq!((e.code, e.retryable), (ErrorCode::Timeout, true));
+        assert!(e.message.contains("next bytes") && e.message.contains("timeoutMs (3000 ms)"), "{}", e.message);
+        assert_eq!(e.details.as_ref().unwrap()["url"], "https://cdn/x.png");
+        assert!(stalled("u", 5.0, false).message.contains("the host's answer"));
     }
 
     #[test]

@@ -74,8 +74,29 @@ pub struct ClientInput<'a> {
     pub min_poll_interval_ms: Option<f64>,
     pub max_poll_interval_ms: Option<f64>,
     pub dangerously_allow_browser: bool,
-    /// The code runs in a page (a global `document`): a key there is every visitor's.
-    pub in_browser_page: bool,
+    /// The code runs in a browser (`in_browser`): a key there is every visitor's.
+    pub in_browser: bool,
+}
+
+/// What the global scope shows of the runtime, read by the wasm layer for `in_browser`.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalSigns {
+    /// A global `document`: a page (or a DOM emulation such as jsdom, which stands for one).
+    pub document: bool,
+    /// The global object is a `WorkerGlobalScope` (dedicated, shared or service worker).
+    pub worker_scope: bool,
+    /// `navigator.userAgent`, where there is one.
+    pub user_agent: Option<String>,
+}
+
+/// Whether the code runs in a browser: a page, or a Web Worker of one (dedicated, shared,
+/// service). Never from `window`, which no worker has. A worker counts when its global is a
+/// `WorkerGlobalScope` and its user agent a browser's ("Mozilla/5.0 ...", as every browser's
+/// is): Deno's workers have the scope too but say "Deno/...", workerd says "Cloudflare-Workers",
+/// and Node, Bun and Vercel's edge-runtime have no such scope.
+pub fn in_browser(signs: &GlobalSigns) -> bool {
+    let browser_agent = signs.user_agent.as_deref().is_some_and(|ua| ua.starts_with("Mozilla/"));
+    signs.document || (signs.worker_scope && browser_agent)
 }
 
 impl ClientSettings {
@@ -92,11 +113,11 @@ impl ClientSettings {
                 None,
             ));
         }
-        if api_key.is_some() && i.in_browser_page && !i.dangerously_allow_browser {
+        if api_key.is_some() && i.in_browser && !i.dangerously_allow_browser {
             return Err(ApiError::invalid(
                 "apiKey",
-                "an apiKey in a browser page is visible to every visitor: set baseUrl to a proxy that adds the key \
-                 (see createProxyHandler), or pass dangerouslyAllowBrowser: true if you accept the risk",
+                "an apiKey in a browser (a page or its Web Worker) is visible to every visitor: set baseUrl to a proxy \
+                 that adds the key (see createProxyHandler), or pass dangerouslyAllowBrowser: true if you accept the risk",
                 None,
             ));
         }
@@ -170,12 +191,38 @@ mod tests {
             (ClientInput { api_key: key, max_retries: Some(1.5), ..Default::default() }, "maxRetries"),
             (ClientInput { api_key: key, timeout_ms: Some(-1.0), ..Default::default() }, "timeoutMs"),
             (ClientInput { api_key: key, min_poll_interval_ms: Some(500.0), max_poll_interval_ms: Some(100.0), ..Default::default() }, "maxPollIntervalMs"),
-            (ClientInput { api_key: key, in_browser_page: true, ..Default::default() }, "apiKey"),
+            (ClientInput { api_key: key, in_browser: true, ..Default::default() }, "apiKey"),
         ] {
             assert_eq!(check(i).unwrap_err().field(), Some(field));
         }
         let e = number_in("limit", Some(1e20), 1.0, 100.0, true).unwrap_err();
         assert_eq!(e.message, "limit must be a whole number from 1 to 100, got 100000000000000000000");
+    }
+
+    #[test]
+    fn pages_and_their_workers_are_browsers_servers_are_not() {
+        let agent = |ua: &str| Some(ua.to_string());
+        let chromium = agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36");
+        let firefox = agent("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0");
+        for (signs, browser, what) in [
+            (GlobalSigns { document: true, worker_scope: false, user_agent: chromium.clone() }, true, "a page"),
+            (GlobalSigns { document: true, worker_scope: false, user_agent: None }, true, "jsdom"),
+            (GlobalSigns { document: false, worker_scope: true, user_agent: chromium }, true, "a Chromium worker"),
+            (GlobalSigns { document: false, worker_scope: true, user_agent: firefox }, true, "a Firefox worker"),
+            (GlobalSigns { document: false, worker_scope: true, user_agent: agent("Cloudflare-Workers") }, false, "workerd"),
+            (GlobalSigns { document: false, worker_scope: true, user_agent: None }, false, "workerd without navigator"),
+            (GlobalSigns { document: false, worker_scope: true, user_agent: agent("Deno/2.9.6") }, false, "a Deno worker"),
+            (GlobalSigns { document: false, worker_scope: false, user_agent: agent("Deno/2.9.6") }, false, "Deno"),
+            (GlobalSigns { document: false, worker_scope: false, user_agent: agent("Node.js/22") }, false, "Node"),
+            (GlobalSigns { document: false, worker_scope: false, user_agent: agent("Bun/1.2.0") }, false, "Bun"),
+            (GlobalSigns { document: false, worker_scope: false, user_agent: None }, false, "edge-runtime, Node 20"),
+        ] {
+            assert_eq!(in_browser(&signs), browser, "{what}");
+        }
+        let e = check(ClientInput { api_key: Some("k"), in_browser: true, ..Default::default() }).unwrap_err();
+        assert!(e.message.contains("Web Worker") && e.message.contains("dangerouslyAllowBrowser"), "{}", e.message);
+        let allowed = ClientInput { api_key: Some("k"), in_browser: true, dangerously_allow_browser: true, ..Default::default() };
+        assert!(check(allowed).is_ok());
     }
 
     #[test]

@@ -4,13 +4,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use super::args::{self, option_expectation};
 use super::js_error::Failure;
 use super::download;
+use super::host;
 use super::options::{DownloadOptions, GenerateOptions, RequestOptions, ReveClientOptions, RunOptions, WaitOptions};
 use super::request_json;
 use super::transport::{Request, Transport};
@@ -42,10 +43,6 @@ pub(super) struct Shared {
 #[wasm_bindgen]
 pub struct ReveClient {
     pub(super) shared: Rc<Shared>,
-}
-
-fn is_browser_page() -> bool {
-    Reflect::has(&js_sys::global(), &JsValue::from_str("document")).unwrap_or(false)
 }
 
 fn random_uuid() -> String {
@@ -82,9 +79,9 @@ pub(super) fn job_path(job_id: &JsValue) -> Result<(String, String), ApiError> {
 
 #[wasm_bindgen]
 impl ReveClient {
-    /// Creates a client. `apiKey` is required for the real service; in a browser page, point
-    /// `baseUrl` at your proxy instead (passing `apiKey` there throws unless
-    /// `dangerouslyAllowBrowser: true`). An option name it does not know throws, naming it.
+    /// Creates a client. `apiKey` is required for the real service; in a browser (a page or
+    /// its Web Worker), point `baseUrl` at your proxy instead (passing `apiKey` there throws
+    /// unless `dangerouslyAllowBrowser: true`). An option name it does not know throws, naming it.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "ReveClientOptions")] options: JsValue,
@@ -108,7 +105,7 @@ impl ReveClient {
             min_poll_interval_ms: o.min_poll_interval_ms,
             max_poll_interval_ms: o.max_poll_interval_ms,
             dangerously_allow_browser: o.dangerously_allow_browser.unwrap_or(false),
-            in_browser_page: is_browser_page(),
+            in_browser: settings::in_browser(&host::global_signs()),
         })?;
         let mut transport = Transport::new(s.base_url, s.api_key, args::function("fetch", &o.fetch)?, s.timeout_ms);
         transport.headers = args::headers("headers", &o.headers)?;

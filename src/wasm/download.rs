@@ -1,9 +1,10 @@
 //! `downloadImages`: a job's outputs fetched from the output host. No key, no credentials go
 //! there; retries as the API's GETs; the body is read as the host's chunks (JS `Uint8Array`s,
-//! never copied through the module's memory) and counted against the cap as it streams. Every
-//! decision is the core's (`core::download`).
+//! never copied through the module's memory) and counted against the cap as it streams. The
+//! time limit is one on silence: the headers, then each next chunk, within `timeoutMs`; a body
+//! that keeps arriving is never cut. Every decision is the core's (`core::download`).
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -11,11 +12,10 @@ use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials, Requ
 
 use super::abort::AbortGuard;
 use super::args::get;
-use super::js_error::{to_js, Failure};
+use super::js_error::{aborted, network, to_js, Failure};
 use super::options::DownloadedImage;
 use super::host::{describe, settled};
-use super::js_error::network;
-use super::race::bounded;
+use super::race::{race_silence, Silence, Won};
 use super::transport::{header, retrying, unpreparable, Transport};
 use crate::core::download::{self, SNIFF_BYTES};
 use crate::core::response;
@@ -76,6 +76,8 @@ async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Optio
     if has_credentials() {
         init.set_credentials(RequestCredentials::Omit);
     }
+    let silence = Silence::new(transport.timeout_ms);
+    let answered = Cell::new(false);
     let promise = transport
         .start(url, &init)
         .map_err(|e| network(format!("{}: fetch could not start ({})", what(), describe(&e)), e))?;
@@ -84,6 +86,8 @@ async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Optio
             .await
             .map_err(|e| network(format!("{} failed: {}", what(), describe(&e)), e))?
             .unchecked_into();
+        silence.heard();
+        answered.set(true);
         let headers = response.headers();
         let status = response.status();
         if !response::is_success(status) {
@@ -93,11 +97,15 @@ async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Optio
         if download::declared_too_large(header(&headers, "content-length").as_deref(), max_bytes) {
             return Err(download::too_large(url, max_bytes, true).into());
         }
-        let (bytes, head) = read_capped(&response, url, max_bytes).await?;
+        let (bytes, head) = read_capped(&response, url, max_bytes, &silence).await?;
         let media_type = download::media_type(&head, header(&headers, "content-type").as_deref());
         Ok(to_js(&DownloadedImage { url: url.to_string(), bytes: bytes.into(), media_type }))
     };
-    let outcome = bounded(exchange, transport.timeout_ms, signal, what).await;
+    let outcome = match race_silence(exchange, &silence, signal).await {
+        Won::Done(outcome) => outcome,
+        Won::Deadline => Err(download::stalled(url, transport.timeout_ms, answered.get()).into()),
+        Won::Aborted => Err(aborted(signal, &what())),
+    };
     // A failure leaves the guard armed: dropping it aborts the fetch, so a refused or capped
     // body stops streaming and its connection is released.
     if outcome.is_ok() {
@@ -106,9 +114,14 @@ async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Optio
     outcome
 }
 
-/// The body as the host's chunks, counted against `max_bytes` as they arrive, joined once at
-/// the end; and its first bytes, for the media type.
-async fn read_capped(response: &Response, url: &str, max_bytes: f64) -> Result<(Uint8Array, Vec<u8>), Failure> {
+/// The body as the host's chunks, counted against `max_bytes` as they arrive (each one heard by
+/// `silence`), joined once at the end; and its first bytes, for the media type.
+async fn read_capped(
+    response: &Response,
+    url: &str,
+    max_bytes: f64,
+    silence: &Silence,
+) -> Result<(Uint8Array, Vec<u8>), Failure> {
     let Some(body) = response.body() else {
         return Ok((Uint8Array::new_with_length(0), Vec::new()));
     };
@@ -119,6 +132,7 @@ async fn read_capped(response: &Response, url: &str, max_bytes: f64) -> Result<(
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     loop {
         let step = settled(&reader.read()).await.map_err(broken)?;
+        silence.heard();
         if get(&step, "done").as_bool() == Some(true) {
             break;
         }

@@ -1,11 +1,13 @@
 //! What the host gives the module: its JSON (the module carries no JSON parser or printer), its
-//! monotonic clock, promises awaited, and the text of what it throws.
+//! monotonic clock, promises awaited, the text of what it throws, and what its global scope
+//! shows of the runtime (for the browser key guard).
 
-use js_sys::Promise;
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::args::get;
+use crate::core::settings::GlobalSigns;
 
 #[wasm_bindgen]
 extern "C" {
@@ -35,5 +37,20 @@ pub fn describe(e: &JsValue) -> String {
     match get(&get(e, "cause"), "code").as_string() {
         Some(c) if !msg.contains(&c) => format!("{msg} ({c})"),
         _ => msg,
+    }
+}
+
+/// The global scope's signs of a browser, for `core::settings::in_browser`: `document`,
+/// whether the global is a `WorkerGlobalScope`, and `navigator.userAgent`.
+pub fn global_signs() -> GlobalSigns {
+    let global = js_sys::global();
+    // `global instanceof WorkerGlobalScope`, through the prototype chain.
+    let scope = get(&global, "WorkerGlobalScope");
+    let prototype = scope.dyn_ref::<Function>().map(|scope| get(scope, "prototype"));
+    let worker_scope = prototype.as_ref().and_then(|p| p.dyn_ref::<Object>()).is_some_and(|p| p.is_prototype_of(&global));
+    GlobalSigns {
+        document: Reflect::has(&global, &JsValue::from_str("document")).unwrap_or(false),
+        worker_scope,
+        user_agent: get(&get(&global, "navigator"), "userAgent").as_string(),
     }
 }

@@ -1,6 +1,8 @@
-//! Racing and sleeping: a piece of work against a deadline (a gloo timer) and the caller's
-//! signal, the losers dropped (the timer cleared, the listener removed, an abort guard fired).
+//! Racing and sleeping: a piece of work against a deadline (a gloo timer, or a limit on
+//! silence) and the caller's signal, the losers dropped (the timer cleared, the listener
+//! removed, an abort guard fired).
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
 
@@ -9,6 +11,7 @@ use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortSignal;
 
 use super::abort::Aborted;
+use super::host::now;
 use super::js_error::{aborted, Failure};
 use crate::core::error::{ApiError, ErrorCode};
 
@@ -27,15 +30,25 @@ pub enum Won<T> {
 /// Runs `work` until it ends, `limit_ms` passes (never, for `None`) or `signal` aborts. The
 /// losers are dropped: the timer is cleared, the abort listener removed.
 pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signal: Option<&AbortSignal>) -> Won<T> {
-    if signal.is_some_and(AbortSignal::aborted) {
-        return Won::Aborted;
-    }
     let deadline = async move {
         match limit_ms {
             Some(ms) => TimeoutFuture::new(timer_ms(ms)).await,
             None => pending::<()>().await,
         }
     };
+    race_until(work, deadline, signal).await
+}
+
+/// Runs `work` until it ends, `silence` passes (its limit without a sign of life) or `signal`
+/// aborts; the losers are dropped.
+pub async fn race_silence<T>(work: impl Future<Output = T>, silence: &Silence, signal: Option<&AbortSignal>) -> Won<T> {
+    race_until(work, silence.passed(), signal).await
+}
+
+async fn race_until<T>(work: impl Future<Output = T>, deadline: impl Future<Output = ()>, signal: Option<&AbortSignal>) -> Won<T> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Won::Aborted;
+    }
     let deadline = pin!(deadline);
     let stop = select(deadline, Aborted::new(signal));
     // The deadline and the signal are polled first: when both are ready in one turn, the work
@@ -44,6 +57,36 @@ pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signa
         Either::Right((v, _)) => Won::Done(v),
         Either::Left((Either::Left(_), _)) => Won::Deadline,
         Either::Left((Either::Right(_), _)) => Won::Aborted,
+    }
+}
+
+/// A time limit on silence: it passes once `limit_ms` went by without `heard()`. One timer,
+/// re-armed for what is left when it fires after a sign of life, not a timer per sign.
+pub struct Silence {
+    limit_ms: f64,
+    last: Cell<f64>,
+}
+
+impl Silence {
+    /// The silence starts now.
+    pub fn new(limit_ms: f64) -> Silence {
+        Silence { limit_ms, last: Cell::new(now()) }
+    }
+
+    /// Something arrived: the silence starts over.
+    pub fn heard(&self) {
+        self.last.set(now());
+    }
+
+    async fn passed(&self) {
+        loop {
+            let left = self.limit_ms - (now() - self.last.get());
+            if left <= 0.0 {
+                return;
+            }
+            // Rounded up: a timer of 0 ms for a fraction left would spin.
+            TimeoutFuture::new(timer_ms(left.ceil())).await;
+        }
     }
 }
 

@@ -4,7 +4,14 @@ import { ApiframeError, ReveClient, imageUrls } from "/pkg/dist/browser.js";
 
 self.onmessage = async ({ data: { api, key } }) => {
   try {
-    const client = new ReveClient({ apiKey: key, baseUrl: api, expectedDurationMs: 400 });
+    // A worker is as much the visitor's as its page: a key here throws unless allowed.
+    let guard = null;
+    try {
+      new ReveClient({ apiKey: key, baseUrl: api });
+    } catch (e) {
+      guard = { isApiframeError: e instanceof ApiframeError, code: e.code, field: e.details?.field, message: e.message };
+    }
+    const client = new ReveClient({ apiKey: key, baseUrl: api, expectedDurationMs: 400, dangerouslyAllowBrowser: true });
     const progress = [];
     const job = await client.run(
       { prompt: "in a worker", reveParams: { aspect_ratio: "9:16", seed: 4 } },
@@ -21,7 +28,7 @@ self.onmessage = async ({ data: { api, key } }) => {
     ac.abort();
     let aborted = null;
     try { await pending; } catch (e) { aborted = { name: e.name, code: e.code }; }
-    self.postMessage({ ok: true, status: job.status, urls: imageUrls(job), progress, invalid, aborted });
+    self.postMessage({ ok: true, guard, status: job.status, urls: imageUrls(job), progress, invalid, aborted });
   } catch (e) {
     self.postMessage({ ok: false, error: `${e?.code}: ${e?.message ?? e}` });
   }
