@@ -39,7 +39,7 @@ options! {
         max_poll_interval_ms: Option<f64>,
         /// A fetch to use instead of the global one; called unbound.
         fetch: js "(input: string, init: RequestInit) => Promise<Response>",
-        /// Allow `apiKey` in a browser page, where every visitor can read it.
+        /// Allow `apiKey` in a browser (a page, or a Web Worker of one), where every visitor can read it.
         dangerously_allow_browser: Option<bool>,
         /// Headers added to every API request (never to an output host's); `undefined` values are
         /// left out. The library's own (`accept`, `x-api-key`, ...) win over these.
