@@ -9,6 +9,9 @@ import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ApiframeError, ReveClient, reveCapabilities } from "apiframe-reve";
+import { runBatch, resumeNote, staleNote, unfinishedNote } from "./cli-batch.js";
+import { BatchJournal } from "./cli-journal.js";
+import { Progress } from "./cli-progress.js";
 
 const NAME = "apiframe-reve";
 const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 };
@@ -23,6 +26,7 @@ const OPTIONS = {
   concurrency: { type: "string" },
   json: { type: "boolean" },
   "base-url": { type: "string" },
+  "resubmit-expired": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   "cli-version": { type: "boolean", short: "V" },
 };
@@ -51,6 +55,8 @@ Options:
   --json               print the jobs as one JSON array on stdout instead of the files' paths
   --base-url URL       the API or your proxy (default: $APIFRAME_BASE_URL, else the library's
                        default, https://api.apiframe.ai)
+  --resubmit-expired   resume a batch cut off more than 24 hours ago even so: submit again the
+                       jobs it has no job id for (one made before the cut is made twice)
   -h, --help           this help
   -V, --cli-version    the version of ${NAME}
 
@@ -62,6 +68,13 @@ Environment:
 Prompts are 1 to ${promptMaxLength} characters. Progress goes to stderr (redrawn in place on a
 terminal, one line per change otherwise); stdout carries only the written files' paths, one a
 line, or with --json the jobs.
+
+A batch (--prompts with several prompts, or -n 2 or more) keeps a journal in the output
+folder (.apiframe-reve-batch-*.jsonl): each job's Idempotency-Key, saved before it is
+submitted, then its job id. Run the same command again after the batch was cut off (kill,
+crash, Ctrl-C, a lost session) and it resumes: jobs already made are fetched, the others are
+submitted with their saved keys, so nothing is made or billed twice (within 24 hours). A
+finished batch removes its journal: the same command run again then makes new images.
 
 Exit codes:
   0    every job done and written
@@ -120,11 +133,11 @@ async function readCommand(argv) {
   if (v.help) return { mode: "help" };
   if (v["cli-version"]) return { mode: "cli-version" };
   const flagName = { count: "-n", output: "-o" };
-  const command = { json: !!v.json, output: v.output, baseUrl: v["base-url"], concurrency: undefined };
+  const command = { json: !!v.json, output: v.output, baseUrl: v["base-url"], concurrency: undefined, resubmitExpired: !!v["resubmit-expired"] };
 
   if (words[0] === "get" && v.prompts === undefined) {
     if (words.length !== 2) throw new UsageError(words.length < 2 ? "get needs a JOB_ID" : `get takes one JOB_ID, got ${words.length - 1} words`);
-    for (const f of ["ratio", "seed", "version", "count", "concurrency"]) {
+    for (const f of ["ratio", "seed", "version", "count", "concurrency", "resubmit-expired"]) {
       if (v[f] !== undefined) throw new UsageError(`${flagName[f] ?? `--${f}`} does not apply to get (the job is made already)`);
     }
     return { ...command, mode: "get", jobId: words[1] };
@@ -195,105 +208,6 @@ async function outputTarget(output, jobs) {
   }
 }
 
-/**
- * Progress on stderr. On a terminal, a line per unfinished job redrawn in place under the lines
- * of finished ones; otherwise one plain line per change. Writes to stdout go through `out` so
- * they never land inside the redrawn lines when both are the same terminal.
- */
-class Progress {
-  constructor(entries, { stream = process.stderr, stdout = process.stdout } = {}) {
-    this.stream = stream;
-    this.stdout = stdout;
-    this.tty = !!stream.isTTY;
-    this.rows = entries.map((e, i) => ({
-      label: entries.length > 1 ? `[${i + 1}/${entries.length}]` : "",
-      note: e.note ?? "",
-      id: e.id,
-      finished: false,
-    }));
-    this.started = performance.now();
-    this.drawn = 0;
-    if (this.tty) {
-      this.timer = setInterval(() => this.redraw(), 250);
-      this.timer.unref?.();
-      this.redraw();
-    }
-  }
-
-  /** Seconds since the job was made (the service's own clock), else since this command began. */
-  elapsed(row) {
-    const created = Date.parse(row.createdAt ?? "");
-    const completed = Date.parse(row.completedAt ?? "");
-    let ms = performance.now() - this.started;
-    if (Number.isFinite(created)) ms = (Number.isFinite(completed) ? completed : Date.now()) - created;
-    return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
-  }
-
-  text(row, extra = "") {
-    const progress = typeof row.progress === "number" ? `${row.progress}%` : "";
-    const what = row.status ? [row.id, row.status, progress] : [row.id, "waiting"]; // nothing heard of the job yet
-    return [row.label, ...what, this.elapsed(row), extra, row.note].filter(Boolean).join(" ");
-  }
-
-  update(i, job) {
-    const row = this.rows[i];
-    Object.assign(row, { id: job.id ?? row.id, status: job.status, progress: job.progress, createdAt: job.createdAt, completedAt: job.completedAt });
-    if (this.tty) this.redraw();
-    else this.stream.write(`${this.text(row)}\n`);
-  }
-
-  /** A job's last line: kept above the live ones on a terminal. */
-  finish(i, extra) {
-    const row = this.rows[i];
-    if (row.finished) return;
-    row.finished = true;
-    if (this.tty || extra) this.say(this.text(row, extra));
-  }
-
-  /** A line of its own on stderr. */
-  say(line) {
-    this.clear();
-    this.stream.write(`${line}\n`);
-    this.draw();
-  }
-
-  out(text) {
-    this.clear();
-    this.stdout.write(text);
-    this.draw();
-  }
-
-  clear() {
-    if (!this.tty || !this.drawn) return;
-    this.stream.write(`\x1b[${this.drawn}A\r\x1b[J`);
-    this.drawn = 0;
-  }
-
-  draw() {
-    if (!this.tty || this.stopped) return;
-    const live = this.rows.filter((r) => !r.finished);
-    const room = Math.max(1, (this.stream.rows ?? 24) - 2);
-    const shown = live.length > room ? live.slice(0, room - 1) : live;
-    const lines = shown.map((r) => this.text(r));
-    if (shown.length < live.length) lines.push(`… and ${live.length - shown.length} more`);
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
-    const cut = (l) => ([...l].length > width ? `${[...l].slice(0, width - 1).join("")}…` : l);
-    if (lines.length) this.stream.write(`${lines.map(cut).join("\n")}\n`);
-    this.drawn = lines.length;
-  }
-
-  redraw() {
-    this.clear();
-    this.draw();
-  }
-
-  stop() {
-    clearInterval(this.timer);
-    this.clear();
-    this.stopped = true;
-  }
-}
-
 const describe = (e) => {
   const code = e?.code ?? "error";
   const jobId = e?.jobId ? ` (job ${e.jobId})` : "";
@@ -336,7 +250,7 @@ async function main(argv) {
   });
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {}); // a closed pipe (| head)
 
-  let command, client, target;
+  let command, client, target, journal;
   try {
     command = await readCommand(argv);
     if (command.mode === "help") {
@@ -374,6 +288,15 @@ async function main(argv) {
       if (refused.size) throw new UsageError([...refused].join("\n"));
     }
     target = await outputTarget(command.output, command.mode === "get" ? 1 : command.entries.length);
+    if (command.mode === "generate" && command.entries.length > 1) {
+      const requests = command.entries.map((e) => e.request);
+      try {
+        journal = BatchJournal.open({ dir: target.dir, baseUrl, requests, resubmitExpired: command.resubmitExpired });
+      } catch (e) {
+        if (!e.stale) throw e;
+        throw new UsageError(staleNote(e.journal, e.stale, "--resubmit-expired"));
+      }
+    }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`${NAME}: ${e.message}\nRun ${NAME} --help for usage.\n`);
@@ -381,8 +304,12 @@ async function main(argv) {
   }
   running = true;
 
-  const entries = command.mode === "get" ? [{ id: command.jobId }] : command.entries;
+  // What each job needs: { jobId } (made: wait for it, its images perhaps `written` already)
+  // or { key } (submit it; a batch's key is in its journal before it is sent).
+  const plan = journal?.plan ?? (command.mode === "get" ? [{ jobId: command.jobId }] : command.entries.map(() => ({})));
+  const entries = (command.mode === "get" ? [{}] : command.entries).map((e, i) => ({ ...e, id: plan[i].jobId }));
   const jobs = entries.map((e) => ({ id: e.id, job: undefined, paths: [], error: undefined }));
+  if (journal?.resumed) process.stderr.write(`${NAME}: ${resumeNote(journal)}\n`);
   const view = new Progress(entries);
   onInterrupt = () => view.say(`${NAME}: interrupted; stopping the waits`);
   const saves = [];
@@ -390,7 +317,8 @@ async function main(argv) {
     saves[i] ??= (async () => {
       const id = jobs[i].id ?? job.id;
       try {
-        jobs[i].paths = await saveJob(client, job, id, target, signal);
+        jobs[i].paths = plan[i].written ?? await saveJob(client, job, id, target, signal);
+        if (!plan[i].written) journal?.written(i, jobs[i].paths);
         if (!command.json) view.out(jobs[i].paths.map((p) => `${p}\n`).join(""));
         view.finish(i, `-> ${jobs[i].paths.join(", ")}`);
       } catch (e) {
@@ -402,9 +330,14 @@ async function main(argv) {
   const onProgress = (job, i = 0) => {
     if (!job) return;
     jobs[i].id ??= job.id; // the first callback of a job carries its id: it is submitted (billed)
+    if (job.id) journal?.submitted(i, job.id);
     view.update(i, job);
     if (job.status === "COMPLETED") save(i, job); // written as soon as it is done
-    else if (job.status === "FAILED" || job.status === "CANCELLED") view.finish(i);
+    else if (job.status === "FAILED" || job.status === "CANCELLED") {
+      if (!jobs[i].ended) journal?.ended(i, job.status);
+      jobs[i].ended = true;
+      view.finish(i);
+    }
   };
 
   let settled;
@@ -420,8 +353,7 @@ async function main(argv) {
       settled = [{ status: "rejected", reason: e }];
     }
   } else {
-    const concurrency = command.concurrency === undefined ? {} : { concurrency: command.concurrency };
-    settled = await client.runMany(entries.map((e) => e.request), { ...concurrency, signal, onProgress });
+    settled = await runBatch(client, entries.map((e) => e.request), plan, { concurrency: command.concurrency, signal, onProgress });
   }
   await Promise.all(settled.map(async (r, i) => {
     const s = jobs[i];
@@ -441,6 +373,10 @@ async function main(argv) {
   for (const [i, s] of jobs.entries()) {
     if (failed.includes(s)) process.stderr.write(`${NAME}: ${entries.length > 1 ? `[${i + 1}/${entries.length}] ` : ""}${describe(s.error)}\n`);
   }
+  // Finished: every job written, or ended without images (the service refunds those).
+  const finished = jobs.filter((s) => s.paths.length || s.ended || s.job?.status === "FAILED" || s.job?.status === "CANCELLED").length;
+  journal?.close(finished === jobs.length);
+  if (journal && finished < jobs.length) process.stderr.write(`${NAME}: ${unfinishedNote(journal, finished, jobs.length)}\n`);
   if (command.json) {
     const shown = jobs.map((s) => s.job ?? { id: s.id ?? null, error: s.error?.toJSON?.() ?? { message: String(s.error) } });
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
