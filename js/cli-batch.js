@@ -63,6 +63,12 @@ export function staleNote(journal, stale, flag) {
   return `this batch was started ${ago(journal.startedAt)} and cut off (journal ${where(journal)}); ${plural(stale, "of its jobs has", "of its jobs have")} no job id recorded: ${stale === 1 ? "it was" : "each was"} submitted just before the cut, or never. The service replays an Idempotency-Key for 24 hours only, so submitting ${stale === 1 ? "it" : "them"} now could make (and bill) a job twice. Check your recent jobs on Apiframe, then run the same command with ${flag} to submit ${stale === 1 ? "it" : "them"} again (the jobs with an id are fetched, not made again), or delete the journal to start the batch anew.`;
 }
 
+/** stderr's line when the folder holds the journal of another batch, cut off: not this one. */
+export function othersNote(journal) {
+  const n = journal.others.length;
+  return `note: ${journal.dir} also holds ${n === 1 ? "the journal of another batch" : `the journals of ${n} other batches`}, cut off (${journal.others.map((p) => basename(p)).join(", ")}). This batch's requests differ (prompts, -n, --ratio, --seed, --version or the base URL), so it starts anew; run the other batch's command again to resume it, or delete its journal`;
+}
+
 /** stderr's line when a batch ends unfinished: running it again resumes it. */
 export function unfinishedNote(journal, done, total) {
   return `the batch is not finished (${done} of ${total} jobs written or ended): run the same command again to resume it; jobs already made are fetched, not made again (journal ${where(journal)}; delete it to forget the batch)`;

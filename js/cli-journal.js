@@ -16,10 +16,11 @@
 // key). Once every job is written or ended, the journal is removed: the same command run again
 // makes new images.
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
 
 const KIND = "apiframe-reve batch";
+const NAMED = /^\.apiframe-reve-batch-[0-9a-f]{16}\.jsonl$/;
 /** The service replays an `Idempotency-Key` for 24 hours; an hour less, for clocks that differ. */
 export const KEY_LIFETIME_MS = 23 * 3600 * 1000;
 
@@ -88,7 +89,8 @@ export class BatchJournal {
   /** Opens (resuming) or starts the journal; throws `{ stale }` when resuming would risk billing twice. */
   static open({ dir, baseUrl, requests, now = Date.now(), resubmitExpired = false }) {
     const batch = fingerprint(baseUrl, requests);
-    const path = join(dir, `.apiframe-reve-batch-${batch.slice(0, 16)}.jsonl`);
+    const name = `.apiframe-reve-batch-${batch.slice(0, 16)}.jsonl`;
+    const path = join(dir, name);
     let found;
     let end = 0;
     try {
@@ -102,6 +104,8 @@ export class BatchJournal {
     if (!found) {
       journal.plan = requests.map(() => ({ key: randomUUID(), saved: false }));
       journal.create(batch, now);
+      // Another batch cut off in this folder (its prompts edited since?): said, not resumed.
+      journal.others = readdirSync(dir).filter((f) => NAMED.test(f) && f !== name).map((f) => join(dir, f));
       return journal;
     }
     journal.startedAt = found.startedAt;
@@ -129,6 +133,7 @@ export class BatchJournal {
     this.dir = dir;
     this.path = path;
     this.resumed = false;
+    this.others = [];
     this.fd = undefined;
   }
 
@@ -179,7 +184,11 @@ export class BatchJournal {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     if (!finished) return;
-    unlinkSync(this.path);
+    try {
+      unlinkSync(this.path);
+    } catch (e) {
+      if (e.code !== "ENOENT") throw e; // the same batch, resumed in another terminal, finished first
+    }
     syncFolder(this.dir);
   }
 }

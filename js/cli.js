@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ApiframeError, ReveClient } from "apiframe-reve";
 import { EXIT, NAME, UsageError, help, readCommand } from "./cli-command.js";
-import { runBatch, resumeNote, staleNote, unfinishedNote } from "./cli-batch.js";
+import { othersNote, runBatch, resumeNote, staleNote, unfinishedNote } from "./cli-batch.js";
 import { BatchJournal } from "./cli-journal.js";
 import { Progress } from "./cli-progress.js";
 
@@ -145,8 +145,8 @@ async function main(argv) {
       try {
         journal = BatchJournal.open({ dir: target.dir, baseUrl, requests, resubmitExpired: command.resubmitExpired });
       } catch (e) {
-        if (!e.stale) throw e;
-        throw new UsageError(staleNote(e.journal, e.stale, "--resubmit-expired"));
+        if (e.stale) throw new UsageError(staleNote(e.journal, e.stale, "--resubmit-expired"));
+        throw new UsageError(`-o: cannot keep the batch's journal in ${target.dir}: ${e.message}`);
       }
     }
   } catch (e) {
@@ -162,6 +162,7 @@ async function main(argv) {
   const entries = (command.mode === "get" ? [{}] : command.entries).map((e, i) => ({ ...e, id: plan[i].jobId }));
   const jobs = entries.map((e) => ({ id: e.id, job: undefined, paths: [], error: undefined }));
   if (journal?.resumed) process.stderr.write(`${NAME}: ${resumeNote(journal)}\n`);
+  if (journal?.others.length) process.stderr.write(`${NAME}: ${othersNote(journal)}\n`);
   const view = new Progress(entries);
   onInterrupt = () => view.say(`${NAME}: interrupted; stopping the waits`);
   const saves = [];

@@ -116,6 +116,21 @@ describe("apiframe-reve --prompts: a batch cut off and run again", () => {
     assert.equal(await journalPath(cwd), undefined);
   });
 
+  test("a batch cut off, then its prompts edited: another batch, started anew, and stderr names the first one's journal, left in place", async () => {
+    const cwd = await folder();
+    await killedWhen(cwd, async () => (await jobsCreated()) >= 2);
+    const first = await journalPath(cwd);
+    assert.ok(first, "the killed batch left its journal");
+    await writeFile(join(cwd, "prompts.txt"), PROMPTS.replace("a white kite", "a black kite"));
+
+    const r = await start(BATCH, cwd).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /resuming/);
+    assert.ok(r.stderr.includes(`also holds the journal of another batch, cut off (${first.split("/").at(-1)})`), r.stderr);
+    assert.equal(await jobsCreated(), 6, "another batch: its 4 jobs made");
+    assert.equal(await journalPath(cwd), first, "the first batch's journal is kept, to resume it");
+  });
+
   test("a journal older than the service's 24 hours of replay: refused before sending, saying so; --resubmit-expired resumes", async () => {
     const cwd = await folder();
     await killedWhen(cwd, async () => (await journalLines(cwd)).filter((l) => l.jobId).length >= 2);
