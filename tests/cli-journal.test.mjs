@@ -116,6 +116,33 @@ describe("apiframe-reve --prompts: a batch cut off and run again", () => {
     assert.equal(await journalPath(cwd), undefined);
   });
 
+  test("Ctrl-C after one image was written: exit 130 saying how to resume; run again, that image is kept (not downloaded again) and listed", async () => {
+    const cwd = await folder();
+    const run = start(BATCH, cwd);
+    while (!(await journalLines(cwd)).some((l) => l.written)) {
+      assert.equal(run.child.exitCode, null, `the batch ended before it could be cut off: ${run.out.stderr}`);
+      await sleep(10);
+    }
+    run.child.kill("SIGINT");
+    const cut = await run.done;
+    assert.equal(cut.code, 130, cut.stderr);
+    assert.match(cut.stderr, /run the same command again to resume it/);
+    const kept = (await images(cwd)).map((f) => `out/${f}`);
+    assert.ok(kept.length >= 1);
+    const { stats: before } = await emu.stats();
+
+    const r = await start(BATCH, cwd).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`resuming the batch .*${kept.length} jobs? already written`));
+    const { stats } = await emu.stats();
+    assert.equal(stats.jobsCreated, 4);
+    assert.equal(stats.fileRequests - before.fileRequests, 4 - kept.length, "the images written before the cut are not downloaded again");
+    const paths = r.stdout.split("\n").filter(Boolean).sort();
+    assert.deepEqual(paths, (await images(cwd)).map((f) => `out/${f}`));
+    assert.equal(paths.length, 4);
+    for (const p of kept) assert.ok(paths.includes(p), p);
+  });
+
   test("a batch cut off, then its prompts edited: another batch, started anew, and stderr names the first one's journal, left in place", async () => {
     const cwd = await folder();
     await killedWhen(cwd, async () => (await jobsCreated()) >= 2);
