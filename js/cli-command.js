@@ -4,7 +4,9 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { reveCapabilities } from "apiframe-reve";
 
+/** The command's name, as installed. */
 export const NAME = "apiframe-reve";
+/** Exit codes, as --help lists them. */
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 };
 
 const OPTIONS = {
@@ -73,6 +75,7 @@ Exit codes:
 `;
 }
 
+/** A command the words do not make: exit 2, before anything is sent. */
 export class UsageError extends Error {}
 
 function number(flag, text) {
