@@ -4,75 +4,17 @@
 // of a request is the library's: the command builds requests as a program would, asks the library
 // about them before sending anything (runMany with an aborted signal validates each request and
 // starts none), and reports what it refuses as a usage error (exit 2).
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, extname, join } from "node:path";
-import { parseArgs } from "node:util";
-import { ApiframeError, ReveClient, reveCapabilities } from "apiframe-reve";
-
-const NAME = "apiframe-reve";
-const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 };
-
-const OPTIONS = {
-  ratio: { type: "string" },
-  seed: { type: "string" },
-  version: { type: "string" },
-  count: { type: "string", short: "n" },
-  output: { type: "string", short: "o" },
-  prompts: { type: "string" },
-  concurrency: { type: "string" },
-  json: { type: "boolean" },
-  "base-url": { type: "string" },
-  help: { type: "boolean", short: "h" },
-  "cli-version": { type: "boolean", short: "V" },
-};
+import { dirname, join } from "node:path";
+import { ApiframeError, ReveClient } from "apiframe-reve";
+import { EXIT, NAME, UsageError, help, readCommand } from "./cli-command.js";
+import { othersNote, runBatch, resumeNote, staleNote, unfinishedNote } from "./cli-batch.js";
+import { BatchJournal } from "./cli-journal.js";
+import { Progress } from "./cli-progress.js";
 
 const EXTENSIONS = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "image/avif": "avif" };
 const IMAGE_FILE = /\.(png|jpe?g|webp|gif|avif)$/i;
-
-function help() {
-  const { aspectRatios, promptMaxLength } = reveCapabilities();
-  return `Reve images through Apiframe, from the command line.
-
-Usage:
-  ${NAME} PROMPT [options]              one job of PROMPT (quote it)
-  ${NAME} --prompts FILE [options]      one job per line of FILE (blank lines skipped; - reads stdin)
-  ${NAME} get JOB_ID [-o PATH] [--json] a job made earlier: waits if needed, then downloads it
-
-Options:
-  --ratio R            aspect ratio, one of: ${aspectRatios.join(" ")}
-  --seed N             seed (the same prompt, seed and ratio give the same image)
-  --version V          the model's version (reveParams.version)
-  -n, --count COUNT    COUNT jobs of each prompt (default 1)
-  --concurrency N      most jobs in flight at once (default: the library's)
-  -o, --output PATH    a folder, created if missing, where each image is JOB_ID.EXT
-                       (JOB_ID-N.EXT when a job has several); or FILE.png for one job's image.
-                       Default: the current folder
-  --json               print the jobs as one JSON array on stdout instead of the files' paths
-  --base-url URL       the API or your proxy (default: $APIFRAME_BASE_URL, else the library's
-                       default, https://api.apiframe.ai)
-  -h, --help           this help
-  -V, --cli-version    the version of ${NAME}
-
-Environment:
-  APIFRAME_API_KEY     your Apiframe key (afk_...), required. It is read from the environment
-                       only: a key on a command line stays in shell history and shows in ps.
-  APIFRAME_BASE_URL    the default of --base-url
-
-Prompts are 1 to ${promptMaxLength} characters. Progress goes to stderr (redrawn in place on a
-terminal, one line per change otherwise); stdout carries only the written files' paths, one a
-line, or with --json the jobs.
-
-Exit codes:
-  0    every job done and written
-  1    a job failed or the service refused (the others still complete and are written)
-  2    a usage error, found before anything was sent
-  130  interrupted (Ctrl-C): the jobs already submitted (billed) are listed with the
-       \`${NAME} get JOB_ID\` command that fetches each later
-`;
-}
-
-class UsageError extends Error {}
 
 /** An error the library raised before sending anything: a request or setting it refuses. */
 const refusedBeforeSending = (e) => e instanceof ApiframeError && e.code === "invalid_request" && e.status === undefined && e.jobId === undefined;
@@ -95,85 +37,8 @@ function usageFrom(e, where = {}) {
   return new UsageError(flag ? `${flag}: ${message}` : message);
 }
 
-function number(flag, text) {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n)) throw new UsageError(`${flag} takes a number, got ${JSON.stringify(text)}`);
-  return n;
-}
-
 const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 const fileName = (id) => String(id).replace(/[^A-Za-z0-9_-]/g, "_") || "job";
-const excerpt = (s, n = 40) => JSON.stringify([...s].length > n ? `${[...s].slice(0, n - 1).join("")}…` : s);
-
-/** The command line, read: what to do, with what. Throws UsageError. */
-async function readCommand(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    const option = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'([^']+)'/.exec(e.message)?.[1];
-    if (!option) throw new UsageError(e.message);
-    const hint = /api.?key/i.test(option) ? ": the key is read from APIFRAME_API_KEY only (a key on a command line stays in shell history and shows in ps)" : "";
-    throw new UsageError(`unknown option ${option}${hint}`);
-  }
-  const { values: v, positionals: words } = parsed;
-  if (v.help) return { mode: "help" };
-  if (v["cli-version"]) return { mode: "cli-version" };
-  const flagName = { count: "-n", output: "-o" };
-  const command = { json: !!v.json, output: v.output, baseUrl: v["base-url"], concurrency: undefined };
-
-  if (words[0] === "get" && v.prompts === undefined) {
-    if (words.length !== 2) throw new UsageError(words.length < 2 ? "get needs a JOB_ID" : `get takes one JOB_ID, got ${words.length - 1} words`);
-    for (const f of ["ratio", "seed", "version", "count", "concurrency"]) {
-      if (v[f] !== undefined) throw new UsageError(`${flagName[f] ?? `--${f}`} does not apply to get (the job is made already)`);
-    }
-    return { ...command, mode: "get", jobId: words[1] };
-  }
-
-  let prompts;
-  if (v.prompts !== undefined) {
-    if (words.length) throw new UsageError(`give a PROMPT or --prompts FILE, not both (got ${words.map((w) => excerpt(w)).join(" ")})`);
-    let text;
-    try {
-      text = v.prompts === "-" ? await readStdin() : await readFile(v.prompts, "utf8");
-    } catch (e) {
-      throw new UsageError(`--prompts: cannot read ${v.prompts}: ${e.message}`);
-    }
-    prompts = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l, i) => ({ prompt: l.trim(), where: `${v.prompts} line ${i + 1}` })).filter((p) => p.prompt !== "");
-    if (!prompts.length) throw new UsageError(`--prompts: ${v.prompts} has no prompt (one a line)`);
-  } else if (words.length === 0) {
-    throw new UsageError("missing PROMPT (or --prompts FILE, or get JOB_ID)");
-  } else if (words.length > 1) {
-    throw new UsageError(`one PROMPT, in quotes: got ${words.length} words (${words.map((w) => excerpt(w)).join(" ")})`);
-  } else {
-    prompts = [{ prompt: words[0], where: "PROMPT" }];
-  }
-
-  let count = 1;
-  if (v.count !== undefined) {
-    count = number("-n", v.count);
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`-n takes a whole number of jobs, 1 or more, got ${JSON.stringify(v.count)}`);
-  }
-  if (v.concurrency !== undefined) command.concurrency = number("--concurrency", v.concurrency);
-  const reveParams = {};
-  if (v.ratio !== undefined) reveParams.aspect_ratio = v.ratio;
-  if (v.seed !== undefined) reveParams.seed = number("--seed", v.seed);
-  if (v.version !== undefined) reveParams.version = v.version;
-  const many = prompts.length > 1;
-  const entries = prompts.flatMap((p) => Array.from({ length: count }, () => ({
-    ...p,
-    request: Object.keys(reveParams).length ? { prompt: p.prompt, reveParams: { ...reveParams } } : { prompt: p.prompt },
-    note: many ? excerpt(p.prompt) : "",
-  })));
-  return { ...command, mode: "generate", entries };
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** Where images go: `{ file }` (one job's image) or `{ dir }` (created). Before anything is sent. */
 async function outputTarget(output, jobs) {
   if (output === undefined) return { dir: "." };
@@ -192,105 +57,6 @@ async function outputTarget(output, jobs) {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`-o: cannot make the folder for ${output}: ${e.message}`);
-  }
-}
-
-/**
- * Progress on stderr. On a terminal, a line per unfinished job redrawn in place under the lines
- * of finished ones; otherwise one plain line per change. Writes to stdout go through `out` so
- * they never land inside the redrawn lines when both are the same terminal.
- */
-class Progress {
-  constructor(entries, { stream = process.stderr, stdout = process.stdout } = {}) {
-    this.stream = stream;
-    this.stdout = stdout;
-    this.tty = !!stream.isTTY;
-    this.rows = entries.map((e, i) => ({
-      label: entries.length > 1 ? `[${i + 1}/${entries.length}]` : "",
-      note: e.note ?? "",
-      id: e.id,
-      finished: false,
-    }));
-    this.started = performance.now();
-    this.drawn = 0;
-    if (this.tty) {
-      this.timer = setInterval(() => this.redraw(), 250);
-      this.timer.unref?.();
-      this.redraw();
-    }
-  }
-
-  /** Seconds since the job was made (the service's own clock), else since this command began. */
-  elapsed(row) {
-    const created = Date.parse(row.createdAt ?? "");
-    const completed = Date.parse(row.completedAt ?? "");
-    let ms = performance.now() - this.started;
-    if (Number.isFinite(created)) ms = (Number.isFinite(completed) ? completed : Date.now()) - created;
-    return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
-  }
-
-  text(row, extra = "") {
-    const progress = typeof row.progress === "number" ? `${row.progress}%` : "";
-    const what = row.status ? [row.id, row.status, progress] : [row.id, "waiting"]; // nothing heard of the job yet
-    return [row.label, ...what, this.elapsed(row), extra, row.note].filter(Boolean).join(" ");
-  }
-
-  update(i, job) {
-    const row = this.rows[i];
-    Object.assign(row, { id: job.id ?? row.id, status: job.status, progress: job.progress, createdAt: job.createdAt, completedAt: job.completedAt });
-    if (this.tty) this.redraw();
-    else this.stream.write(`${this.text(row)}\n`);
-  }
-
-  /** A job's last line: kept above the live ones on a terminal. */
-  finish(i, extra) {
-    const row = this.rows[i];
-    if (row.finished) return;
-    row.finished = true;
-    if (this.tty || extra) this.say(this.text(row, extra));
-  }
-
-  /** A line of its own on stderr. */
-  say(line) {
-    this.clear();
-    this.stream.write(`${line}\n`);
-    this.draw();
-  }
-
-  out(text) {
-    this.clear();
-    this.stdout.write(text);
-    this.draw();
-  }
-
-  clear() {
-    if (!this.tty || !this.drawn) return;
-    this.stream.write(`\x1b[${this.drawn}A\r\x1b[J`);
-    this.drawn = 0;
-  }
-
-  draw() {
-    if (!this.tty || this.stopped) return;
-    const live = this.rows.filter((r) => !r.finished);
-    const room = Math.max(1, (this.stream.rows ?? 24) - 2);
-    const shown = live.length > room ? live.slice(0, room - 1) : live;
-    const lines = shown.map((r) => this.text(r));
-    if (shown.length < live.length) lines.push(`… and ${live.length - shown.length} more`);
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
-    const cut = (l) => ([...l].length > width ? `${[...l].slice(0, width - 1).join("")}…` : l);
-    if (lines.length) this.stream.write(`${lines.map(cut).join("\n")}\n`);
-    this.drawn = lines.length;
-  }
-
-  redraw() {
-    this.clear();
-    this.draw();
-  }
-
-  stop() {
-    clearInterval(this.timer);
-    this.clear();
-    this.stopped = true;
   }
 }
 
@@ -336,7 +102,7 @@ async function main(argv) {
   });
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {}); // a closed pipe (| head)
 
-  let command, client, target;
+  let command, client, target, journal;
   try {
     command = await readCommand(argv);
     if (command.mode === "help") {
@@ -374,6 +140,15 @@ async function main(argv) {
       if (refused.size) throw new UsageError([...refused].join("\n"));
     }
     target = await outputTarget(command.output, command.mode === "get" ? 1 : command.entries.length);
+    if (command.mode === "generate" && command.entries.length > 1) {
+      const requests = command.entries.map((e) => e.request);
+      try {
+        journal = BatchJournal.open({ dir: target.dir, baseUrl, requests, resubmitExpired: command.resubmitExpired });
+      } catch (e) {
+        if (e.stale) throw new UsageError(staleNote(e.journal, e.stale, "--resubmit-expired"));
+        throw new UsageError(`-o: cannot keep the batch's journal in ${target.dir}: ${e.message}`);
+      }
+    }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`${NAME}: ${e.message}\nRun ${NAME} --help for usage.\n`);
@@ -381,8 +156,13 @@ async function main(argv) {
   }
   running = true;
 
-  const entries = command.mode === "get" ? [{ id: command.jobId }] : command.entries;
+  // What each job needs: { jobId } (made: wait for it, its images perhaps `written` already)
+  // or { key } (submit it; a batch's key is in its journal before it is sent).
+  const plan = journal?.plan ?? (command.mode === "get" ? [{ jobId: command.jobId }] : command.entries.map(() => ({})));
+  const entries = (command.mode === "get" ? [{}] : command.entries).map((e, i) => ({ ...e, id: plan[i].jobId }));
   const jobs = entries.map((e) => ({ id: e.id, job: undefined, paths: [], error: undefined }));
+  if (journal?.resumed) process.stderr.write(`${NAME}: ${resumeNote(journal)}\n`);
+  if (journal?.others.length) process.stderr.write(`${NAME}: ${othersNote(journal)}\n`);
   const view = new Progress(entries);
   onInterrupt = () => view.say(`${NAME}: interrupted; stopping the waits`);
   const saves = [];
@@ -390,7 +170,8 @@ async function main(argv) {
     saves[i] ??= (async () => {
       const id = jobs[i].id ?? job.id;
       try {
-        jobs[i].paths = await saveJob(client, job, id, target, signal);
+        jobs[i].paths = plan[i].written ?? await saveJob(client, job, id, target, signal);
+        if (!plan[i].written) journal?.written(i, jobs[i].paths);
         if (!command.json) view.out(jobs[i].paths.map((p) => `${p}\n`).join(""));
         view.finish(i, `-> ${jobs[i].paths.join(", ")}`);
       } catch (e) {
@@ -402,9 +183,14 @@ async function main(argv) {
   const onProgress = (job, i = 0) => {
     if (!job) return;
     jobs[i].id ??= job.id; // the first callback of a job carries its id: it is submitted (billed)
+    if (job.id) journal?.submitted(i, job.id);
     view.update(i, job);
     if (job.status === "COMPLETED") save(i, job); // written as soon as it is done
-    else if (job.status === "FAILED" || job.status === "CANCELLED") view.finish(i);
+    else if (job.status === "FAILED" || job.status === "CANCELLED") {
+      if (!jobs[i].ended) journal?.ended(i, job.status);
+      jobs[i].ended = true;
+      view.finish(i);
+    }
   };
 
   let settled;
@@ -420,8 +206,7 @@ async function main(argv) {
       settled = [{ status: "rejected", reason: e }];
     }
   } else {
-    const concurrency = command.concurrency === undefined ? {} : { concurrency: command.concurrency };
-    settled = await client.runMany(entries.map((e) => e.request), { ...concurrency, signal, onProgress });
+    settled = await runBatch(client, entries.map((e) => e.request), plan, { concurrency: command.concurrency, signal, onProgress });
   }
   await Promise.all(settled.map(async (r, i) => {
     const s = jobs[i];
@@ -441,6 +226,10 @@ async function main(argv) {
   for (const [i, s] of jobs.entries()) {
     if (failed.includes(s)) process.stderr.write(`${NAME}: ${entries.length > 1 ? `[${i + 1}/${entries.length}] ` : ""}${describe(s.error)}\n`);
   }
+  // Finished: every job written, or ended without images (the service refunds those).
+  const finished = jobs.filter((s) => s.paths.length || s.ended || s.job?.status === "FAILED" || s.job?.status === "CANCELLED").length;
+  journal?.close(finished === jobs.length);
+  if (journal && finished < jobs.length) process.stderr.write(`${NAME}: ${unfinishedNote(journal, finished, jobs.length)}\n`);
   if (command.json) {
     const shown = jobs.map((s) => s.job ?? { id: s.id ?? null, error: s.error?.toJSON?.() ?? { message: String(s.error) } });
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);

@@ -1,15 +1,13 @@
 // The command line (`npx apiframe-reve`), as the installed package's bin, against the emulator.
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { ReveClient } from "apiframe-reve";
+import { environment, startCli } from "./support/cli.mjs";
 import { KEY, pngSize, startEmulator } from "./support/emulator.mjs";
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".bin", "apiframe-reve");
 const RATIOS = ["16:9", "9:16", "3:2", "2:3", "4:3", "3:4", "1:1"];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 // A plain progress line: [i/n] JOB_ID STATUS [P%] 1.2s ...
@@ -23,27 +21,8 @@ const scratch = async () => {
   return dir;
 };
 
-/** The environment of a run: the key and base URL, and this test's Node first on PATH. */
-const environment = (url, extra = {}) => ({
-  ...process.env,
-  APIFRAME_API_KEY: KEY,
-  APIFRAME_BASE_URL: url,
-  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
-  ...extra,
-});
-
-/** Starts the installed command; `done` resolves with {code, signal, stdout, stderr}. */
-function start(args, { cwd, env = environment(emu.url) }) {
-  const child = spawn(BIN, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  const out = { stdout: "", stderr: "" };
-  child.stdout.setEncoding("utf8").on("data", (d) => { out.stdout += d; });
-  child.stderr.setEncoding("utf8").on("data", (d) => { out.stderr += d; });
-  const done = new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => resolve({ code, signal, ...out }));
-  });
-  return { child, out, done };
-}
+/** Starts the installed command, against the emulator unless told otherwise. */
+const start = (args, { cwd, env = environment(emu.url) }) => startCli(args, { cwd, env });
 
 const cli = (args, options) => start(args, options).done;
 
@@ -190,7 +169,7 @@ describe("apiframe-reve (the command line)", () => {
     const r = await cli(["--help"], { cwd, env });
     assert.equal(r.code, 0, r.stderr);
     for (const ratio of RATIOS) assert.ok(r.stdout.includes(ratio), ratio);
-    for (const flag of ["--ratio", "--seed", "--version", "-n", "-o", "--prompts", "--concurrency", "--json", "--base-url", "get JOB_ID", "APIFRAME_API_KEY", "APIFRAME_BASE_URL", "130"]) {
+    for (const flag of ["--ratio", "--seed", "--version", "-n", "-o", "--prompts", "--concurrency", "--json", "--base-url", "--resubmit-expired", "get JOB_ID", "APIFRAME_API_KEY", "APIFRAME_BASE_URL", "130"]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
     assert.ok(!r.stdout.includes("--api-key"));

@@ -113,6 +113,49 @@ describe("runMany", () => {
     assert.equal(rec.log.length, sent, "no poll after the abort");
   });
 
+  test("idempotencyKeys: the same call made again (a batch resumed) gets the same jobs back, and makes only the missing ones", async () => {
+    const c = client();
+    const keys = ["batch-7-panel-1", "batch-7-panel-2", "batch-7-panel-3"];
+    const first = await c.runMany(prompts(2), { idempotencyKeys: keys.slice(0, 2) }); // cut off after 2
+    assert.ok(first.every((r) => r.status === "fulfilled"));
+    const again = await c.runMany(prompts(3), { idempotencyKeys: keys });
+    assert.ok(again.every((r) => r.status === "fulfilled"), JSON.stringify(again.map((r) => r.reason?.message)));
+    assert.deepEqual(again.slice(0, 2).map((r) => r.value.id), first.map((r) => r.value.id), "the saved keys replayed their jobs");
+    assert.equal(again[2].value.input.prompt, "panel 3");
+    const s = await stats();
+    assert.equal(s.jobsCreated, 3, "one job per key");
+    assert.equal(s.idempotentReplays, 2);
+    // undefined where a key is to be made: a new job each call.
+    const fresh = await c.runMany(prompts(2), { idempotencyKeys: [keys[0], undefined] });
+    assert.equal(fresh[0].value.id, first[0].value.id);
+    assert.ok(!again.some((r) => r.value.id === fresh[1].value.id));
+    assert.equal((await stats()).jobsCreated, 4);
+  });
+
+  test("idempotencyKeys: a bad or repeated key rejects its entry alone, named, before anything is sent", async () => {
+    const c = client();
+    const results = await c.runMany(prompts(5), { idempotencyKeys: ["ok-1", "has space", 42, "ok-1", "x".repeat(256)] });
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "rejected", "rejected", "rejected"]);
+    const reasons = results.slice(1).map((r) => r.reason);
+    for (const [k, e] of reasons.entries()) {
+      const i = k + 1;
+      assert.ok(e instanceof ApiframeError);
+      assert.equal(e.code, "invalid_request");
+      assert.equal(e.details.field, "idempotencyKeys");
+      assert.equal(e.jobId, undefined);
+      assert.match(e.message, new RegExp(`^requests\\[${i}\\]: idempotencyKeys\\[${i}\\] `));
+    }
+    assert.match(reasons[0].message, /1 to 255 visible ASCII characters/);
+    assert.match(reasons[1].message, /must be a string or undefined/);
+    assert.match(reasons[2].message, /repeats idempotencyKeys\[0\]/);
+    assert.match(reasons[3].message, /1 to 255 visible ASCII characters/);
+    assert.equal((await stats()).generateRequests, 1, "only the good one was sent");
+    // A list that is not one key per request refuses the whole call.
+    await assert.rejects(c.runMany(prompts(2), { idempotencyKeys: ["a"] }), (e) => e.details.field === "idempotencyKeys" && /one entry per request \(2\), got 1/.test(e.message));
+    await assert.rejects(c.runMany(prompts(1), { idempotencyKeys: "a" }), (e) => e.details.field === "idempotencyKeys");
+    assert.equal((await stats()).generateRequests, 1);
+  });
+
   test("bad options and a non-array are refused before anything is sent", async () => {
     const c = client();
     await assert.rejects(c.runMany(prompts(1), { concurrency: 0 }), (e) => e.details.field === "concurrency");

@@ -122,6 +122,10 @@ options! {
         timeout_ms: Option<f64>,
         /// Called with a job and its request's index whenever the job's status or progress changes.
         on_progress: js "(job: Job, index: number) => void",
+        /// The `Idempotency-Key` of each request, by index (as long as `requests`; `undefined`
+        /// where one is to be made). A key the service saw in the last 24 hours gets its job back
+        /// instead of a new one: save the keys before the call to resume a batch cut off.
+        idempotency_keys: js "(string | undefined)[]",
         /// Aborting settles every pending entry at once with code "aborted", starts nothing new and
         /// stops every poll.
         signal: js "AbortSignal",

@@ -1,8 +1,10 @@
 //! `runMany`: many requests, at most `concurrency` jobs in flight at once (from submission to
 //! the end of their wait), settled in order as `Promise.allSettled` shapes them. Every request
 //! is checked before anything is sent; each submission keeps its own `Idempotency-Key` across
-//! retries; the client's rate-limit gate holds them all after any 429.
+//! retries (the caller's `idempotencyKeys[i]`, else one made for it); the client's rate-limit
+//! gate holds them all after any 429.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -33,12 +35,66 @@ fn settled(outcome: Result<JsValue, Failure>) -> JsValue {
     entry.into()
 }
 
-/// Request `index`, checked, with its own `Idempotency-Key`; a bad one names its index.
-fn checked(request: &JsValue, index: u32) -> Result<Request, ApiError> {
-    submission(request, None, Vec::new()).map_err(|mut e| {
+/// Request `index`, checked, with its `Idempotency-Key` (`key`, or one made for it); a bad
+/// request or key names its index.
+fn checked(request: &JsValue, index: u32, key: Result<Option<String>, ApiError>) -> Result<Request, ApiError> {
+    let with_index = |mut e: ApiError| {
         e.message = format!("requests[{index}]: {}", e.message);
         e
+    };
+    let key = key.map_err(with_index)?;
+    submission(request, key, Vec::new()).map_err(|e| {
+        if e.field() == Some("idempotencyKey") {
+            // The check speaks of `generate`'s option; here the key came from `idempotencyKeys`.
+            let message = e.message.replacen("idempotencyKey", &format!("idempotencyKeys[{index}]"), 1);
+            return with_index(ApiError::invalid(KEYS, message, None));
+        }
+        with_index(e)
     })
+}
+
+const KEYS: &str = "idempotencyKeys";
+
+/// `idempotencyKeys`, one per request: `None` where it is left out (`undefined` or `null`). A
+/// key that is not a string, or repeats an earlier one (the service would answer with the
+/// earlier request's job, or 409), fails its entry alone; a list that is not an array, or not as
+/// long as `requests`, fails the call.
+fn keys(value: &JsValue, count: usize) -> Result<Vec<Result<Option<String>, ApiError>>, ApiError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok((0..count).map(|_| Ok(None)).collect());
+    }
+    if !Array::is_array(value) {
+        return Err(ApiError::wrong_type(KEYS, "an array with one key (a string, or undefined) per request"));
+    }
+    let keys = Array::from(value);
+    if keys.length() as usize != count {
+        let message = format!(
+            "{KEYS} must have one entry per request ({count}), got {}: undefined where a key is to be made",
+            keys.length()
+        );
+        return Err(ApiError::invalid(KEYS, message, None));
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    Ok(keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            if k.is_undefined() || k.is_null() {
+                return Ok(None);
+            }
+            let Some(k) = k.as_string() else {
+                return Err(ApiError::invalid(KEYS, format!("{KEYS}[{i}] must be a string or undefined"), None));
+            };
+            if let Some(first) = seen.get(&k) {
+                let message = format!(
+                    "{KEYS}[{i}] repeats {KEYS}[{first}]: the service would answer with requests[{first}]'s job (or 409) instead of making one"
+                );
+                return Err(ApiError::invalid(KEYS, message, None));
+            }
+            seen.insert(k.clone(), i);
+            Ok(Some(k))
+        })
+        .collect())
 }
 
 #[wasm_bindgen]
@@ -46,7 +102,9 @@ impl ReveClient {
     /// Runs many requests, at most `concurrency` (default 4) jobs at once, and resolves, never
     /// rejecting for an item, with one `{status, value | reason}` per request, in order. A bad
     /// request rejects alone (`invalid_request`) and is never sent; a reason raised after its
-    /// job exists carries the `jobId`.
+    /// job exists carries the `jobId`. `idempotencyKeys[i]` is request i's `Idempotency-Key`:
+    /// save them before the call, and the same call made again (after a crash) gets the same
+    /// jobs back instead of new ones, for 24 hours.
     #[wasm_bindgen(js_name = runMany, unchecked_return_type = "Promise<PromiseSettledResult<Job>[]>")]
     pub fn run_many(
         &self,
@@ -63,8 +121,10 @@ impl ReveClient {
             let timeout_ms = settings::wait_timeout_ms(o.timeout_ms)?;
             let on_progress = args::function("onProgress", &o.on_progress)?;
             let signal = args::signal(&o.signal)?;
+            let requests = Array::from(&requests);
+            let keys = keys(&o.idempotency_keys, requests.length() as usize)?;
             let checked: Vec<Result<Request, ApiError>> =
-                Array::from(&requests).iter().zip(0u32..).map(|(r, i)| checked(&r, i)).collect();
+                requests.iter().zip(keys).zip(0u32..).map(|((r, k), i)| checked(&r, i, k)).collect();
             Ok(async move {
                 let signal = signal.as_ref();
                 let mut results: Vec<JsValue> = vec![JsValue::UNDEFINED; checked.len()];

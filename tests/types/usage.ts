@@ -83,6 +83,7 @@ async function many(signal: AbortSignal): Promise<void> {
     signal,
     timeoutMs: 60_000,
     onProgress: (job: Job, index: number) => void [job.status, index],
+    idempotencyKeys: ["batch-1-a", undefined],
   });
   for (const r of results) {
     if (r.status === "fulfilled") {
@@ -145,6 +146,8 @@ function misuse(): void {
   void client.runMany([], { concurrency: "8" });
   // @ts-expect-error runMany takes an array of requests
   void client.runMany({ prompt: "x" });
+  // @ts-expect-error idempotencyKeys are strings (or undefined), one per request
+  void client.runMany([{ prompt: "x" }], { idempotencyKeys: [1] });
   // @ts-expect-error watchJob has no onProgress: its loop sees each change
   client.watchJob("id", { onProgress: () => {} });
   // @ts-expect-error webhooks are checked over the raw body, not a parsed object
