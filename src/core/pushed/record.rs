@@ -23,8 +23,11 @@ pub enum Source {
 /// What merging an update did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Merge {
-    /// The job moved forward; this is its new sequence number.
+    /// The job moved forward, still running (or a failed job's progress rose); this is its new
+    /// sequence number.
     Advanced(u64),
+    /// The job moved forward to its final status; this is its new sequence number.
+    Ended(u64),
     /// Nothing new (a duplicate, a late event, anything behind the record): nothing changed
     /// but, for a look, the time it was made.
     Stale,
@@ -151,11 +154,14 @@ impl JobRecord {
         if update.input.is_some() {
             j.input = update.input;
         }
-        if source == Source::Event && self.job.status().is_final() {
+        self.seq += 1;
+        if !self.is_final() {
+            return Merge::Advanced(self.seq);
+        }
+        if source == Source::Event {
             self.job.webhook_status = Lenient(Some("delivered".into()));
         }
-        self.seq += 1;
-        Merge::Advanced(self.seq)
+        Merge::Ended(self.seq)
     }
 
     /// A job that failed or was cancelled keeps the furthest progress it reached, whatever

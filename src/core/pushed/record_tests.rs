@@ -43,7 +43,7 @@ fn the_record_never_goes_back() {
     assert_eq!(r.merge(progress(50), Source::Event, T0 + 1.0), Merge::Advanced(2));
     assert_eq!(r.merge(progress(25), Source::Event, T0 + 2.0), Merge::Stale, "progress only rises");
     assert_eq!(r.merge(progress(50), Source::Event, T0 + 3.0), Merge::Stale, "a duplicate is nothing new");
-    assert_eq!(r.merge(completed(), Source::Event, T0 + 4.0), Merge::Advanced(3));
+    assert_eq!(r.merge(completed(), Source::Event, T0 + 4.0), Merge::Ended(3));
     assert_eq!(r.merge(progress(75), Source::Event, T0 + 5.0), Merge::Stale, "a final status is final");
     assert_eq!(r.merge(failed(), Source::Event, T0 + 6.0), Merge::Stale, "the first final status stays");
     assert_eq!(r.job.progress(), Some(100));
@@ -56,7 +56,7 @@ fn the_record_never_goes_back() {
 #[test]
 fn a_failed_job_keeps_the_furthest_progress_whatever_the_order() {
     let mut r = opened();
-    assert_eq!(r.merge(failed(), Source::Event, T0 + 1.0), Merge::Advanced(2));
+    assert_eq!(r.merge(failed(), Source::Event, T0 + 1.0), Merge::Ended(2));
     assert_eq!(r.merge(progress(60), Source::Event, T0 + 2.0), Merge::Advanced(3));
     assert_eq!(r.merge(progress(30), Source::Event, T0 + 3.0), Merge::Stale);
     assert_eq!((r.job.status.0.as_deref(), r.job.progress()), (Some("FAILED"), Some(60)));
@@ -110,7 +110,7 @@ proptest! {
         let mut last = (0u8, 0u8);
         for (i, &k) in picks.iter().enumerate() {
             let outcome = r.merge(events[k].clone(), Source::Event, T0 + i as f64);
-            if let Merge::Advanced(seq) = outcome {
+            if let Merge::Advanced(seq) | Merge::Ended(seq) = outcome {
                 prop_assert!(seq > last_seq, "sequence numbers rise");
                 last_seq = seq;
             }
