@@ -138,6 +138,20 @@ describe("a proxy with webhookUrl", () => {
     assert.equal(proxy.upstream.gets, looks, "a final record is never looked up again");
   });
 
+  test("a replay of an ended job through a fresh proxy is read from the service, result and all", async () => {
+    const first = await proxy.client.run({ prompt: "replayed later" }, { idempotencyKey: "replay-after-restart" });
+    // The same proxy restarted: a new instance with the same options, its memory empty.
+    const upstream = recordingFetch();
+    const restarted = createProxyHandler({ apiKey: KEY, upstream: emu.url, prefix: "/api/reve", allowAnonymous: true, fetch: upstream.fetch, webhookUrl: proxy.webhookUrl });
+    const client = new ReveClient({ baseUrl: `${proxy.url}/api/reve`, fetch: (url, init) => restarted(new Request(url, init)) });
+    const { jobId, status } = await client.generate({ prompt: "replayed later" }, { idempotencyKey: "replay-after-restart" });
+    assert.equal(jobId, first.id);
+    assert.equal(status, "COMPLETED");
+    const job = await client.getJob(jobId);
+    assert.deepEqual(job.result, first.result);
+    assert.equal(upstream.gets, 1, "no record opened: read from the service");
+  });
+
   test("an event for a job this proxy did not submit is answered 2xx and recorded nowhere", async () => {
     const res = await fetch(`${emu.url}/v2/images/generate`, {
       method: "POST", headers: { "content-type": "application/json", "x-api-key": KEY },

@@ -7,6 +7,10 @@ use super::record::{JobRecord, Merge, Source};
 use super::JobRecords;
 use crate::core::job::Job;
 
+/// How many job records the memory keeps: each holds its request (a prompt up to 2000
+/// characters), so fewer than the owners' record; a job past it is read from the service again.
+pub const RECORDS_CAP: usize = 10_000;
+
 /// Job records in this process's memory.
 #[derive(Debug, Default)]
 pub struct MemoryRecords {

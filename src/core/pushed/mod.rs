@@ -16,7 +16,7 @@ mod record;
 
 pub use event::{update_of, WebhookBody};
 pub use fallback::{look, Look};
-pub use memory::MemoryRecords;
+pub use memory::{MemoryRecords, RECORDS_CAP};
 pub use record::{JobRecord, Merge, Seen, Source};
 
 use crate::core::job::Job;

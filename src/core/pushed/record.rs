@@ -113,6 +113,13 @@ impl JobRecord {
         JobRecord { job, owner, seq: 1, submitted_ms: now_ms, heard_ms: now_ms, seen }
     }
 
+    /// Whether a submission answered with `status` opens a record: not when the job has ended
+    /// already (an idempotent replay of an old job), whose record would lack its result: reads
+    /// of it go to the service.
+    pub fn opens_for(status: &str) -> bool {
+        !Status::parse(status).is_final()
+    }
+
     /// Whether the job has ended.
     pub fn is_final(&self) -> bool {
         self.job.status().is_final()
@@ -158,6 +165,8 @@ impl JobRecord {
         if !self.is_final() {
             return Merge::Advanced(self.seq);
         }
+        // A final record is never looked up again: what the schedule needed is dropped.
+        self.seen = Vec::new();
         if source == Source::Event {
             self.job.webhook_status = Lenient(Some("delivered".into()));
         }

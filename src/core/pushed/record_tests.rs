@@ -38,6 +38,14 @@ fn a_record_opens_as_get_job_shows_a_queued_job() {
 }
 
 #[test]
+fn a_replay_of_an_ended_job_opens_no_record() {
+    assert!(JobRecord::opens_for("QUEUED") && JobRecord::opens_for("PROCESSING") && JobRecord::opens_for("SOMETHING_NEW"));
+    for ended in ["COMPLETED", "FAILED", "CANCELLED"] {
+        assert!(!JobRecord::opens_for(ended), "{ended}");
+    }
+}
+
+#[test]
 fn the_record_never_goes_back() {
     let mut r = opened();
     assert_eq!(r.merge(progress(50), Source::Event, T0 + 1.0), Merge::Advanced(2));
@@ -51,6 +59,7 @@ fn the_record_never_goes_back() {
     assert_eq!(r.job.result, Some(json!({"images": ["https://x/a.png"]})));
     assert_eq!((r.job.created_at.0.is_some(), r.job.input.is_some()), (true, true), "the event's gaps keep the record's fields");
     assert_eq!(r.job.webhook_status.0.as_deref(), Some("delivered"));
+    assert!(r.seen.is_empty(), "a final record keeps nothing for the schedule");
 }
 
 #[test]

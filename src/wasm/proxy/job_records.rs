@@ -7,8 +7,7 @@
 use std::cell::RefCell;
 
 use crate::core::job::Job;
-use crate::core::job_owners::MEMORY_CAP;
-use crate::core::pushed::{JobRecord, JobRecords, Merge, MemoryRecords, Source};
+use crate::core::pushed::{JobRecord, JobRecords, Merge, MemoryRecords, Source, RECORDS_CAP};
 
 /// The proxy's job records.
 pub(super) enum JobRecordStore {
@@ -19,7 +18,7 @@ pub(super) enum JobRecordStore {
 impl JobRecordStore {
     /// Records of this instance's memory.
     pub(super) fn in_memory() -> JobRecordStore {
-        JobRecordStore::Memory(RefCell::new(MemoryRecords::new(MEMORY_CAP)))
+        JobRecordStore::Memory(RefCell::new(MemoryRecords::new(RECORDS_CAP)))
     }
 
     /// Starts the record of a job the service just accepted (kept as it is when it exists).

@@ -39,6 +39,9 @@ impl Proxy {
             json_parse(&JsValue::from_str(sent)).ok().and_then(|v| serde_wasm_bindgen::from_value(v).ok());
         let model = input.as_ref().and_then(|i| i.get("model")?.as_str().map(str::to_string)).unwrap_or_else(|| "reve-create".into());
         let status = accepted.status.0.unwrap_or_else(|| "QUEUED".into());
+        if !JobRecord::opens_for(&status) {
+            return;
+        }
         let record = JobRecord::open(&job_id, &status, &model, input, owner.map(str::to_string), js_sys::Date::now());
         self.records.open(record).await;
     }
