@@ -138,6 +138,17 @@ describe("a proxy with webhookUrl", () => {
     assert.equal(proxy.upstream.gets, looks, "a final record is never looked up again");
   });
 
+  test("reads of an aged record at once make one look upstream between them", async () => {
+    await emu.fault({ kind: "webhook_lost" });
+    const { jobId } = await proxy.client.generate({ prompt: "read by many tabs" });
+    const before = proxy.upstream.gets;
+    // Past the schedule's first wait (a fifth of the expected duration: 3 s until jobs were seen to end), no event heard.
+    await sleep(3500);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => read(proxy, jobId)));
+    assert.ok(answers.every((r) => r.status === 200));
+    assert.equal(proxy.upstream.gets, before + 1);
+  });
+
   test("a replay of an ended job through a fresh proxy is read from the service, result and all", async () => {
     const first = await proxy.client.run({ prompt: "replayed later" }, { idempotencyKey: "replay-after-restart" });
     // The same proxy restarted: a new instance with the same options, its memory empty.

@@ -24,7 +24,8 @@ mod pushed_job;
 mod submission;
 mod webhook_receiver;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -57,6 +58,8 @@ struct Proxy {
     records: JobRecordStore,
     /// How long jobs take, learned from those whose end the proxy saw: paces its looks upstream.
     expected: Cell<DurationEstimate>,
+    /// The jobs being looked at upstream right now.
+    looking: RefCell<HashSet<String>>,
 }
 
 /// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless

@@ -48,6 +48,7 @@ pub(super) fn build(o: &wasm_bindgen::JsValue) -> Result<Proxy, ApiError> {
         api_key: api_key.clone(),
         records: JobRecordStore::in_memory(),
         expected: Cell::new(DurationEstimate::REVE),
+        looking: Default::default(),
         upstream: Transport::new(upstream, Some(api_key), args::function("fetch", &o.fetch)?, UPSTREAM_TIMEOUT_MS),
         authorize: args::function("authorize", &o.authorize)?,
         allow_anonymous: o.allow_anonymous.unwrap_or(false),

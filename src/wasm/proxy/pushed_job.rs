@@ -2,7 +2,10 @@
 //! `GET /v2/jobs/{id}` of a job it holds is answered from the record, with no upstream request,
 //! unless the record has aged past what the adaptive poll schedule allows (events lost, or a
 //! service that cannot reach this proxy): then one look upstream, merged, and the record
-//! answered. The durations of the jobs it saw end pace that schedule.
+//! answered (one look at a time per job). The durations of the jobs it saw end pace that schedule.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
 
 use wasm_bindgen::JsValue;
 
@@ -14,6 +17,25 @@ use crate::core::proxy::Refusal;
 use crate::core::response::is_success;
 use crate::wasm::host::json_parse;
 use crate::wasm::transport::{Received, Request};
+
+/// A look upstream in flight for a job, ended (even by the caller's abort) when dropped.
+struct Looking<'a> {
+    set: &'a RefCell<HashSet<String>>,
+    job_id: String,
+}
+
+impl<'a> Looking<'a> {
+    /// Starts a look at `job_id`, or `None` when one is in flight already.
+    fn start(set: &'a RefCell<HashSet<String>>, job_id: &str) -> Option<Looking<'a>> {
+        set.borrow_mut().insert(job_id.to_string()).then(|| Looking { set, job_id: job_id.to_string() })
+    }
+}
+
+impl Drop for Looking<'_> {
+    fn drop(&mut self) {
+        self.set.borrow_mut().remove(&self.job_id);
+    }
+}
 
 /// The JSON of `job` as `getJob` returns it (nulls kept, as the service writes them).
 fn to_json(job: &Job) -> Result<JsValue, Refusal> {
@@ -47,12 +69,14 @@ impl Proxy {
     }
 
     /// `GET /v2/jobs/{id}` from the record, or `None` when this proxy holds no record of it.
+    /// While one read looks upstream, the others of the same job answer from the record.
     pub(super) async fn read_pushed(&self, job_id: &str, signal: Option<&web_sys::AbortSignal>) -> Option<Result<Answer, Refusal>> {
         let record = self.records.get(job_id).await?;
         let now = js_sys::Date::now();
-        if look(&record, now, &self.expected.get()) == Look::Record {
+        let due = look(&record, now, &self.expected.get()) == Look::Upstream;
+        let Some(_looking) = due.then(|| Looking::start(&self.looking, job_id)).flatten() else {
             return Some(to_json(&record.job).map(Answer::Job));
-        }
+        };
         Some(self.look_upstream(job_id, signal).await)
     }
 
