@@ -22,7 +22,9 @@ USAGE: apiframe-emulator [OPTIONS]
   --retention-ms MS    how long output files live before jobs read expired (default 86400000)
   --max-jobs N         jobs kept in memory; the oldest are evicted past it (default 100000)
   --fault SPEC         queue a fault: KIND[:COUNT][@ROUTE], repeatable. KIND: 429 500 503 html
-                       malformed reset lost_response slow job_failed job_cancelled;
+                       malformed reset lost_response slow job_failed job_cancelled
+                       webhook_delay webhook_duplicate webhook_out_of_order webhook_lost
+                       webhook_bad_signature (these last five: the next COUNT jobs' webhooks);
                        ROUTE: any generate job list file (default any: every /v2 route)
   --rate-limit N       requests a second per API key on /v2 routes (token bucket); default off
   -h, --help           this text

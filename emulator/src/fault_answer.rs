@@ -55,7 +55,14 @@ pub async fn answer(fault: Fault, route: Route, req: Request, next: Next) -> Res
             tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(5000))).await;
             next.run(req).await
         }
-        FaultKind::JobFailed | FaultKind::JobCancelled => next.run(req).await,
+        // Faults of jobs (their outcome, their webhooks) are never taken by a request.
+        FaultKind::JobFailed
+        | FaultKind::JobCancelled
+        | FaultKind::WebhookDelay
+        | FaultKind::WebhookDuplicate
+        | FaultKind::WebhookOutOfOrder
+        | FaultKind::WebhookLost
+        | FaultKind::WebhookBadSignature => next.run(req).await,
     }
 }
 

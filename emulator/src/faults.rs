@@ -1,6 +1,7 @@
 //! Injected faults, for tests and for people trying error handling: the next N matching
 //! requests answer with an error, a broken body, a dropped connection or a slow answer,
-//! and the next N jobs end FAILED or CANCELLED.
+//! the next N jobs end FAILED or CANCELLED, and the webhooks of the next N jobs that ask for
+//! them are late, doubled, out of order, lost or wrongly signed (`webhook_plan` says how).
 
 use serde::{Deserialize, Serialize};
 
@@ -36,11 +37,44 @@ pub enum FaultKind {
     /// The next job created ends CANCELLED (credits refunded).
     #[serde(rename = "job_cancelled")]
     JobCancelled,
+    /// The next job's events (those named by `event`, else all) go out `delayMs` (default
+    /// 5000) late, each on its own, so later events can overtake them.
+    #[serde(rename = "webhook_delay")]
+    WebhookDelay,
+    /// The next job's events are each delivered twice.
+    #[serde(rename = "webhook_duplicate")]
+    WebhookDuplicate,
+    /// The next job's events are held until its last one is due, then delivered newest first.
+    #[serde(rename = "webhook_out_of_order")]
+    WebhookOutOfOrder,
+    /// The next job's events are never delivered (logged as lost).
+    #[serde(rename = "webhook_lost")]
+    WebhookLost,
+    /// The next job's events are signed with another key.
+    #[serde(rename = "webhook_bad_signature")]
+    WebhookBadSignature,
 }
 
 impl FaultKind {
     pub fn is_job_outcome(self) -> bool {
         matches!(self, FaultKind::JobFailed | FaultKind::JobCancelled)
+    }
+
+    /// A fault of a job's webhook deliveries, taken when a job with a `webhookUrl` is created.
+    pub fn is_webhook(self) -> bool {
+        matches!(
+            self,
+            FaultKind::WebhookDelay
+                | FaultKind::WebhookDuplicate
+                | FaultKind::WebhookOutOfOrder
+                | FaultKind::WebhookLost
+                | FaultKind::WebhookBadSignature
+        )
+    }
+
+    /// Taken by a job (its outcome or its webhooks), not by a request.
+    fn is_for_jobs(self) -> bool {
+        self.is_job_outcome() || self.is_webhook()
     }
 }
 
@@ -73,6 +107,10 @@ pub struct Fault {
     pub retry_after: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
+    /// For webhook faults: the one event they touch (`progress`, `completed` or `failed`);
+    /// every event when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 fn one() -> u32 {
@@ -101,7 +139,7 @@ impl Fault {
         };
         let kind: FaultKind = serde_json::from_value(serde_json::Value::String(kind.into())).map_err(|_| {
             format!(
-                "unknown fault '{kind}': use 429, 500, 503, html, malformed, reset, lost_response, slow, job_failed or job_cancelled"
+                "unknown fault '{kind}': use 429, 500, 503, html, malformed, reset, lost_response, slow, job_failed, job_cancelled, webhook_delay, webhook_duplicate, webhook_out_of_order, webhook_lost or webhook_bad_signature"
             )
         })?;
         Ok(Fault {
@@ -110,6 +148,7 @@ impl Fault {
             route,
             retry_after: None,
             delay_ms: None,
+            event: None,
         })
     }
 
@@ -119,7 +158,7 @@ impl Fault {
     }
 
     fn applies_to(&self, route: Route) -> bool {
-        !self.kind.is_job_outcome()
+        !self.kind.is_for_jobs()
             && (self.route == route || (self.route == Route::Any && route != Route::File))
     }
 }
@@ -165,6 +204,17 @@ impl Faults {
     pub fn take_job_outcome(&mut self) -> Option<FaultKind> {
         self.take_where(|f| f.kind.is_job_outcome()).map(|f| f.kind)
     }
+
+    /// The webhook faults the next created job with a `webhookUrl` meets: one of each queued.
+    pub fn take_webhook_faults(&mut self) -> Vec<Fault> {
+        let mut taken = Vec::new();
+        for f in self.pending.iter_mut().filter(|f| f.kind.is_webhook()) {
+            f.count -= 1;
+            taken.push(f.clone());
+        }
+        self.pending.retain(|f| f.count > 0);
+        taken
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +244,19 @@ mod tests {
         assert!(q.take_for_request(Route::Job).is_none());
         assert_eq!(q.take_job_outcome(), Some(FaultKind::JobFailed));
         assert_eq!(q.take_job_outcome(), None);
+    }
+
+    #[test]
+    fn webhook_faults_are_taken_by_jobs_one_of_each_kind() {
+        let mut q = Faults::default();
+        q.push(Fault::parse_flag("webhook_lost:2").unwrap());
+        q.push(Fault::parse_flag("webhook_duplicate").unwrap());
+        assert!(q.take_for_request(Route::Job).is_none(), "requests never take them");
+        assert_eq!(q.take_job_outcome(), None);
+        let kinds = |fs: Vec<Fault>| fs.into_iter().map(|f| f.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(q.take_webhook_faults()), [FaultKind::WebhookLost, FaultKind::WebhookDuplicate]);
+        assert_eq!(kinds(q.take_webhook_faults()), [FaultKind::WebhookLost]);
+        assert!(q.take_webhook_faults().is_empty() && q.pending().is_empty());
     }
 
     #[test]

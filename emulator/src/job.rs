@@ -21,6 +21,8 @@ pub enum Outcome {
 pub struct Webhook {
     pub url: String,
     pub events: Vec<String>,
+    /// The webhook faults this job took when it was created.
+    pub faults: Vec<crate::faults::Fault>,
 }
 
 #[derive(Debug, Clone)]

@@ -19,6 +19,7 @@ mod state;
 mod token_bucket;
 mod validate;
 mod webhook;
+mod webhook_plan;
 
 use std::io::Write;
 use std::net::SocketAddr;

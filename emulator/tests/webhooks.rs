@@ -153,3 +153,114 @@ async fn a_failing_receiver_is_retried_then_marked_failed() {
     let log: Value = emu.control_get("/__emulator/webhooks").await;
     assert_eq!(log["deliveries"].as_array().unwrap().len(), 5);
 }
+
+/// Waits until every delivery of the job is over (its `webhookStatus` leaves `pending`).
+async fn deliveries_over(emu: &Emulator, id: &str) -> Value {
+    for _ in 0..300 {
+        let status = emu.job(id).await["webhookStatus"].clone();
+        if status != "pending" {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the deliveries of {id} never ended");
+}
+
+/// Submits a job with webhooks to a 200 receiver under the fault `fault` (taken by this job),
+/// and returns what the receiver got once the deliveries are over, and the job's webhookStatus.
+async fn under_fault(fault: Value) -> (Vec<Received>, Value, Emulator) {
+    let emu = Emulator::start(&["--job-ms", "300"]);
+    emu.control("/__emulator/faults", fault).await;
+    let (url, got) = receiver(200).await;
+    let id = emu
+        .submit_ok(json!({"prompt": "x", "model": "reve-create", "webhookUrl": url}))
+        .await;
+    let status = deliveries_over(&emu, &id).await;
+    assert!(
+        emu.control_get("/__emulator/faults").await["pending"].as_array().unwrap().is_empty(),
+        "the job took the fault"
+    );
+    let got = got.lock().unwrap().clone();
+    (got, status, emu)
+}
+
+fn progress_of(r: &Received) -> i64 {
+    serde_json::from_slice::<Value>(&r.body).unwrap()["progress"].as_i64().unwrap()
+}
+
+fn events_of(got: &[Received]) -> Vec<&str> {
+    got.iter().map(|r| r.event.as_str()).collect()
+}
+
+#[tokio::test]
+async fn a_duplicate_fault_delivers_each_event_twice() {
+    let (got, status, _emu) = under_fault(json!({"kind": "webhook_duplicate"})).await;
+    assert_eq!(
+        events_of(&got),
+        ["progress", "progress", "progress", "progress", "progress", "progress", "completed", "completed"]
+    );
+    for pair in got.chunks(2) {
+        assert_eq!(pair[0].body, pair[1].body);
+    }
+    assert_eq!(status, "delivered");
+}
+
+#[tokio::test]
+async fn an_out_of_order_fault_delivers_newest_first_at_the_end() {
+    let (got, _, _emu) = under_fault(json!({"kind": "webhook_out_of_order"})).await;
+    assert_eq!(events_of(&got), ["completed", "progress", "progress", "progress"]);
+    let progress: Vec<i64> = got[1..].iter().map(progress_of).collect();
+    assert!(progress.windows(2).all(|w| w[0] > w[1]), "{progress:?}");
+}
+
+#[tokio::test]
+async fn a_lost_fault_sends_nothing_of_the_events_it_names_and_logs_them() {
+    let (got, status, emu) = under_fault(json!({"kind": "webhook_lost", "event": "completed"})).await;
+    assert_eq!(events_of(&got), ["progress", "progress", "progress"]);
+    assert_eq!(status, "failed");
+    let log: Value = emu.control_get("/__emulator/webhooks").await;
+    let lost: Vec<&Value> = log["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["status"].is_null())
+        .collect();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0]["event"], "completed");
+    assert!(lost[0]["error"].as_str().unwrap().contains("lost"));
+
+    let (got, _, _emu) = under_fault(json!({"kind": "webhook_lost"})).await;
+    assert!(got.is_empty(), "every event lost");
+}
+
+#[tokio::test]
+async fn a_bad_signature_fault_signs_with_another_key() {
+    let (got, _, _emu) = under_fault(json!({"kind": "webhook_bad_signature", "event": "progress"})).await;
+    assert_eq!(got.len(), 4);
+    for r in &got {
+        let right = r.signature == expected_signature(common::KEY, &r.body);
+        assert_eq!(right, r.event == "completed", "{}", r.event);
+        assert!(r.signature.starts_with("sha256="));
+    }
+}
+
+#[tokio::test]
+async fn a_delay_fault_lets_later_events_overtake() {
+    let (got, status, _emu) =
+        under_fault(json!({"kind": "webhook_delay", "event": "progress", "delayMs": 1500})).await;
+    assert_eq!(events_of(&got), ["completed", "progress", "progress", "progress"]);
+    assert_eq!(status, "delivered");
+}
+
+#[tokio::test]
+async fn webhook_faults_are_queued_from_the_command_line_too() {
+    let emu = Emulator::start(&["--job-ms", "200", "--fault", "webhook_lost:2"]);
+    let (url, got) = receiver(200).await;
+    for _ in 0..3 {
+        let id = emu
+            .submit_ok(json!({"prompt": "x", "model": "reve-create", "webhookUrl": url, "webhookEvents": ["completed"]}))
+            .await;
+        deliveries_over(&emu, &id).await;
+    }
+    assert_eq!(got.lock().unwrap().len(), 1, "two jobs lost their events, the third did not");
+}

@@ -19,6 +19,7 @@ pub mod list_params;
 pub mod option_names;
 pub mod poll_schedule;
 pub mod proxy;
+pub mod pushed;
 pub mod rate_gate;
 pub mod request;
 pub mod request_source;

@@ -198,6 +198,10 @@ options! {
         /// on Workers, where one user's requests land on many isolates, pass a shared store (Workers
         /// KV, a Durable Object, a database).
         job_store: js "JobStore",
+        /// The public URL at which the service reaches this proxy (https://my.site/api/reve/webhook):
+        /// every submission is sent with it, `POST` at its path receives the signed events, and
+        /// `GET /v2/jobs/{id}` is answered from what they said, looking upstream only when they stop.
+        webhook_url: Option<String>,
     }
 }
 

@@ -52,8 +52,15 @@ async fn verify(input: &JsValue) -> Result<(bool, Uint8Array, Option<String>), A
     let key = crate::core::settings::api_key("apiKey", Some(&input.api_key))?
         .ok_or_else(|| ApiError::invalid("apiKey", "apiKey is required to check a webhook signature", None))?;
     let (bytes, text) = body_bytes(&input.body)?;
-    let Some(sig) = input.signature.as_deref().and_then(parse_signature) else {
-        return Ok((false, bytes, text));
+    let ok = signature_matches(&key, &bytes, input.signature.as_deref()).await?;
+    Ok((ok, bytes, text))
+}
+
+/// Whether `signature` (`sha256=<hex>` or bare hex; `None` when missing) is the HMAC-SHA256 of
+/// `bytes` keyed with the SHA-256 of `key`, checked by Web Crypto in constant time.
+pub(crate) async fn signature_matches(key: &str, bytes: &Uint8Array, signature: Option<&str>) -> Result<bool, ApiError> {
+    let Some(sig) = signature.and_then(parse_signature) else {
+        return Ok(false);
     };
     let subtle = subtle()?;
     let digest = call(&subtle, "digest", &["SHA-256".into(), Uint8Array::from(key.as_bytes()).into()]).await?;
@@ -63,7 +70,7 @@ async fn verify(input: &JsValue) -> Result<(bool, Uint8Array, Option<String>), A
     let usages: Array = std::iter::once(JsValue::from_str("verify")).collect();
     let crypto_key = call(&subtle, "importKey", &["raw".into(), digest, algorithm.into(), false.into(), usages.into()]).await?;
     let ok = call(&subtle, "verify", &["HMAC".into(), crypto_key, Uint8Array::from(&sig[..]).into(), bytes.clone().into()]).await?;
-    Ok((ok.as_bool().unwrap_or(false), bytes, text))
+    Ok(ok.as_bool().unwrap_or(false))
 }
 
 /// Whether `signature` (`sha256=<hex>` or bare hex) signs `body` for `apiKey`. Pass the raw

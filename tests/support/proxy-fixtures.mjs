@@ -1,9 +1,12 @@
 // What the proxy's tests (tests/proxy-*.test.mjs) drive it with: the emulator and, in front of
 // it, examples/worker started in workerd (through miniflare, which does not load on Node 18)
 // with alice's session, a job store as an app would write one, a client whose requests go
-// through a handler as a browser's would, and an upstream fetch that records what the proxy sent.
+// through a handler as a browser's would, an upstream fetch that records what the proxy sent,
+// and (for webhooks) a local Node http server handing every request to a proxy handler.
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
+import { createHash, createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiframeError, ReveClient } from "apiframe-reve";
@@ -128,3 +131,36 @@ export function recordingFetch() {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Hop-by-hop headers Node's server hands over that a `Request` must not carry. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "host"]);
+
+/**
+ * A local Node http server on 127.0.0.1 that hands each request to a proxy handler, as an app's
+ * server would: `make(webhookUrl)` creates the handler once the server's address (and so the
+ * public URL of its webhook route, `path`) is known. Stop it with `close()`.
+ */
+export async function serveProxy(make, path = "/api/reve/webhook") {
+  let handler;
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const headers = Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k));
+    const body = ["GET", "HEAD"].includes(req.method) ? undefined : Buffer.concat(chunks);
+    const response = await handler(new Request(`${url}${req.url}`, { method: req.method, headers, body }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const webhookUrl = `${url}${path}`;
+  handler = make(webhookUrl);
+  return {
+    url, webhookUrl, handler,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}
+
+/** `X-Webhook-Signature` of `body` for `key`, as the service signs (HMAC-SHA256 keyed with SHA-256 of the key). */
+export const signWebhook = (key, body) =>
+  `sha256=${createHmac("sha256", createHash("sha256").update(key).digest()).update(body).digest("hex")}`;

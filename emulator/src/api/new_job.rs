@@ -36,7 +36,10 @@ pub fn make(st: &mut State, s: Submission, now: u64, job_ms: u64) -> Job {
         Some(seed) => seed,
         None => (st.rng.next_u64() % SEED_RANGE) as i64,
     };
-    let webhook = webhook_of(&s.input);
+    let webhook = webhook_of(&s.input).map(|w| Webhook {
+        faults: st.faults.take_webhook_faults(),
+        ..w
+    });
     Job {
         id: Uuid::new_v4(),
         owner: s.owner,
@@ -101,6 +104,7 @@ fn webhook_of(input: &Value) -> Option<Webhook> {
     Some(Webhook {
         url: url.to_string(),
         events,
+        faults: Vec::new(),
     })
 }
 

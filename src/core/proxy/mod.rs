@@ -1,7 +1,7 @@
 //! The key-keeping proxy's decisions: which requests may pass (`route`), who is calling
 //! (`caller`), what each call does for that caller (`plan`), what a submission must look like
-//! (`submission`), which CORS headers answer it (`cors`), and what each refusal says
-//! (`refusal`). Here: the proxy's settings and the headers that pass between caller and
+//! (`submission`), which CORS headers answer it (`cors`), what each refusal says
+//! (`refusal`), and where the service sends this proxy's webhooks (`webhook_route`). Here: the proxy's settings and the headers that pass between caller and
 //! service. The wasm layer forwards what this allows and nothing else.
 
 mod caller;
@@ -10,6 +10,7 @@ mod plan;
 mod refusal;
 mod route;
 mod submission;
+mod webhook_route;
 
 pub use caller::{caller, Caller, Verdict};
 pub use cors::{cors_headers, origin_allowed};
@@ -17,6 +18,7 @@ pub use plan::{plan, Plan};
 pub use refusal::Refusal;
 pub use route::{route, Route, Routed};
 pub use submission::{check_declared_length, check_submission, Body};
+pub use webhook_route::{push_to, webhook_route, WebhookRoute, PUSHED_EVENTS};
 
 use super::error::ApiError;
 use super::request::{check_idempotency_key, Model, PROMPT_MAX_UTF16};
@@ -34,6 +36,8 @@ pub struct ProxyConfig {
     pub max_body_bytes: usize,
     /// Origins allowed by CORS: exact origins, or `*`. Empty: no CORS headers at all.
     pub cors_origins: Vec<String>,
+    /// `webhookUrl`: where the service sends this proxy's events; `None` without one.
+    pub webhook: Option<WebhookRoute>,
 }
 
 /// `maxBodyBytes` by default: 16 KiB, far more than the largest valid request.
@@ -50,6 +54,7 @@ impl Default for ProxyConfig {
             max_prompt_length: PROMPT_MAX_UTF16,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             cors_origins: Vec::new(),
+            webhook: None,
         }
     }
 }

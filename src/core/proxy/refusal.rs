@@ -100,6 +100,16 @@ impl Refusal {
         }
     }
 
+    /// A webhook whose `X-Webhook-Signature` is missing or does not sign its body with the key.
+    pub fn bad_signature() -> Self {
+        Refusal::new(401, "Webhook signature missing or wrong")
+    }
+
+    /// A signed webhook body that is no Apiframe event.
+    pub fn not_an_event(message: &str) -> Self {
+        Refusal::invalid("", message)
+    }
+
     /// The upstream answered, but not with the JSON it documents.
     pub fn upstream_malformed() -> Self {
         Refusal::new(502, "The upstream service answered with something that is not JSON")

@@ -23,6 +23,8 @@ pub enum Routed {
     Preflight,
     /// A call of a route.
     Call(Route),
+    /// `POST` at the path of `webhookUrl`: an event from the service.
+    Webhook,
 }
 
 impl Route {
@@ -49,6 +51,15 @@ pub fn route(cfg: &ProxyConfig, method: &str, path: &str) -> Result<Routed, Refu
     let not_found = || {
         Refusal::new(404, "Not found: this proxy forwards only POST /v2/images/generate, GET /v2/jobs and GET /v2/jobs/{id}")
     };
+    if cfg.webhook.as_ref().is_some_and(|w| w.path == path) {
+        return if method == "POST" {
+            Ok(Routed::Webhook)
+        } else {
+            let mut r = Refusal::new(405, format!("Method {method} not allowed here; the service POSTs its webhooks"));
+            r.allow = Some("POST");
+            Err(r)
+        };
+    }
     let Some(rest) = path.strip_prefix(cfg.prefix.as_str()) else {
         return Err(not_found());
     };
@@ -98,6 +109,13 @@ mod tests {
             assert_eq!(call(m, p).unwrap_err().status, status, "{m} {p}");
         }
         assert_eq!(call("POST", "/api/reve/v2/jobs").unwrap_err().allow, Some("GET"));
+        let hooked = ProxyConfig {
+            webhook: Some(super::super::WebhookRoute { url: "https://x/api/reve/hook".into(), path: "/api/reve/hook".into() }),
+            ..c.clone()
+        };
+        assert_eq!(route(&hooked, "POST", "/api/reve/hook"), Ok(Routed::Webhook));
+        assert_eq!(route(&hooked, "GET", "/api/reve/hook").unwrap_err().allow, Some("POST"));
+        assert_eq!(call("POST", "/api/reve/hook").unwrap_err().status, 404, "no route without webhookUrl");
         assert_eq!(Route::ListJobs.upstream_path("?limit=5"), "/v2/jobs?limit=5");
         assert_eq!(Route::GetJob(id.into()).upstream_path("?x"), format!("/v2/jobs/{id}"));
     }

@@ -1,6 +1,6 @@
 //! A submission's body, checked before it can cost a credit: its size (declared, then as it
 //! streamed), its encoding, what the library's reading makes of it, then the proxy's own
-//! limits (the model allow-list, the prompt length).
+//! limits (the model allow-list, the prompt length) and, with `webhookUrl`, its webhook.
 
 use super::refusal::Refusal;
 use super::{model_name, ProxyConfig};
@@ -51,7 +51,10 @@ pub fn check_submission(
         let message = format!("prompt is {n} characters; this proxy allows at most {}", cfg.max_prompt_length);
         return Err(Refusal::invalid_request(&ApiError::invalid("prompt", message, None)));
     }
-    Ok(request)
+    match &cfg.webhook {
+        Some(hook) => super::push_to(hook, request).map_err(|e| Refusal::invalid_request(&e)),
+        None => Ok(request),
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +92,17 @@ mod tests {
         assert_eq!(check(&c, &"x".repeat(20_000)).unwrap_err().status, 413);
         assert_eq!(check_declared_length(&c, Some("20000")).unwrap_err().status, 413);
         assert!(check_declared_length(&c, Some("200")).is_ok() && check_declared_length(&c, None).is_ok());
+    }
+
+    #[test]
+    fn with_a_webhook_url_the_proxy_sets_the_webhook_and_refuses_the_callers() {
+        let hook = crate::core::proxy::WebhookRoute { url: "https://my.site/hook".into(), path: "/hook".into() };
+        let c = ProxyConfig { webhook: Some(hook), ..ProxyConfig::default() };
+        assert_eq!(check(&c, r#"{"prompt":"x"}"#).unwrap().webhook_url.as_deref(), Some("https://my.site/hook"));
+        let r = check(&c, r#"{"prompt":"x","webhookUrl":"https://evil.example/"}"#).unwrap_err();
+        assert_eq!(r.status, 400);
+        assert!(r.body["details"]["webhookUrl"][0].as_str().unwrap().contains("this proxy receives"), "{}", r.body);
+        assert_eq!(check(&ProxyConfig::default(), r#"{"prompt":"x","webhookUrl":"https://mine.example/"}"#).unwrap().webhook_url.as_deref(), Some("https://mine.example/"));
     }
 
     #[test]

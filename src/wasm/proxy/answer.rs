@@ -1,5 +1,5 @@
 //! What the proxy answers with, as a `Response`: the upstream's answer passed on, a caller's
-//! listing, a preflight, or a refusal; each with the CORS headers the core chose.
+//! listing, a job from the proxy's record, a preflight or a webhook taken, or a refusal; each with the CORS headers the core chose.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -27,6 +27,10 @@ pub(super) enum Answer {
     },
     /// A CORS preflight: 204.
     Preflight,
+    /// A job from the proxy's record, as `getJob` returns it: 200.
+    Job(JsValue),
+    /// A webhook delivery taken: 204.
+    Received,
     /// The core's refusal.
     Refused(Refusal),
 }
@@ -46,7 +50,8 @@ pub(super) fn respond(answer: Answer, cors: &CorsHeaders) -> Result<Response, Fa
     match answer {
         Answer::Upstream(received) => pass_on(&received, cors),
         Answer::Listing { jobs, cursor } => listing(&jobs, cursor, cors),
-        Answer::Preflight => build(204, None, cors),
+        Answer::Preflight | Answer::Received => build(204, None, cors),
+        Answer::Job(job) => json(200, &job, cors),
         Answer::Refused(r) => refuse(r, cors),
     }
 }

@@ -9,16 +9,23 @@
 //! under the cap and checked), `job_store` (the record of owners: memory or the caller's
 //! store), `owner_record` (reading and writing that record around the upstream call),
 //! `owned_list` (a caller's listing, read back a few jobs at a time), `answer` (Responses).
+//! With `webhookUrl`: `webhook_receiver` (the service's signed events), `job_records` (each
+//! job as they tell it) and `pushed_job` (submissions opening a record, reads answered from it).
 
 mod answer;
 mod authorize;
+mod job_records;
 mod job_store;
 mod options;
 mod owned_list;
 mod owner_record;
 mod pipeline;
+mod pushed_job;
 mod submission;
+mod webhook_receiver;
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -27,7 +34,9 @@ use wasm_bindgen::prelude::*;
 use super::js_error::Failure;
 use super::transport::Transport;
 use super::trap;
+use crate::core::poll_schedule::DurationEstimate;
 use crate::core::proxy::ProxyConfig;
+use job_records::JobRecordStore;
 use job_store::JobOwners;
 
 /// One proxy handler's settings, shared by its requests.
@@ -43,12 +52,21 @@ struct Proxy {
     allow_anonymous: bool,
     /// Who submitted which job.
     owners: JobOwners,
+    /// The key, to check the service's webhook signatures.
+    api_key: String,
+    /// Each job submitted, as its events tell it (used with `webhookUrl`).
+    records: JobRecordStore,
+    /// How long jobs take, learned from those whose end the proxy saw: paces its looks upstream.
+    expected: Cell<DurationEstimate>,
+    /// The jobs being looked at upstream right now.
+    looking: RefCell<HashSet<String>>,
 }
 
 /// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless
 /// `authorize(request)` approves them or `allowAnonymous` is true. When `authorize` resolves
-/// to the caller's identity (a string), each caller reads and lists only its own jobs. An
-/// option name it does not know throws, naming it.
+/// to the caller's identity (a string), each caller reads and lists only its own jobs. With
+/// `webhookUrl`, the proxy receives each job's signed events there and answers reads of its
+/// jobs from them. An option name it does not know throws, naming it.
 #[wasm_bindgen(js_name = createProxyHandler, unchecked_return_type = "(request: Request) => Promise<Response>")]
 pub fn create_proxy_handler(
     #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,

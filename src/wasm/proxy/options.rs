@@ -1,7 +1,11 @@
 //! createProxyHandler's options, read into a proxy: closed (a misspelt limit would leave the
 //! proxy more open than its author meant), each checked as the core says.
 
+use std::cell::Cell;
+
+use super::job_records::JobRecordStore;
 use super::job_store::JobOwners;
+use crate::core::poll_schedule::DurationEstimate;
 use super::Proxy;
 use crate::core::decode::decode;
 use crate::core::error::ApiError;
@@ -35,8 +39,16 @@ pub(super) fn build(o: &wasm_bindgen::JsValue) -> Result<Proxy, ApiError> {
     if let Some(n) = number_in("maxBodyBytes", o.max_body_bytes, 256.0, 1_048_576.0, true)? {
         cfg.max_body_bytes = n as usize;
     }
+    if let Some(url) = o.webhook_url.as_deref() {
+        let pathname = web_sys::Url::new(url).map(|u| u.pathname()).unwrap_or_default();
+        cfg.webhook = Some(proxy::webhook_route(&cfg, url, &pathname)?);
+    }
     Ok(Proxy {
         cfg,
+        api_key: api_key.clone(),
+        records: JobRecordStore::in_memory(),
+        expected: Cell::new(DurationEstimate::REVE),
+        looking: Default::default(),
         upstream: Transport::new(upstream, Some(api_key), args::function("fetch", &o.fetch)?, UPSTREAM_TIMEOUT_MS),
         authorize: args::function("authorize", &o.authorize)?,
         allow_anonymous: o.allow_anonymous.unwrap_or(false),

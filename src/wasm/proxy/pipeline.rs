@@ -1,6 +1,7 @@
 //! One request through the proxy, step by step, each step the core's decision: the URL, the
 //! origin, the route, the caller, the `Idempotency-Key`, then the plan for that route and
-//! caller, carried out. Every outcome is an [`Answer`]; only an `authorize` that named no one
+//! caller, carried out (a delivery at the webhook route is checked by its signature instead of
+//! the caller's steps). Every outcome is an [`Answer`]; only an `authorize` that named no one
 //! properly (the app's bug) rejects the handler's promise instead.
 
 use web_sys::{AbortSignal, Request as JsRequest, Response, Url};
@@ -45,6 +46,8 @@ impl Proxy {
         let route = match proxy::route(&self.cfg, &req.method(), &url.pathname()) {
             Ok(Routed::Call(route)) => route,
             Ok(Routed::Preflight) => return Ok(Answer::Preflight),
+            // The service's delivery: checked by its signature, not by `authorize`.
+            Ok(Routed::Webhook) => return Ok(self.receive_webhook(req).await.unwrap_or_else(Answer::Refused)),
             Err(refusal) => return Ok(Answer::Refused(refusal)),
         };
         let owner = match authorize::caller(self.authorize.as_ref(), self.allow_anonymous, req).await {
@@ -65,28 +68,43 @@ impl Proxy {
     /// The plan, carried out.
     async fn carry_out(&self, plan: Plan, call: &Call<'_>) -> Result<Answer, Refusal> {
         Ok(match plan {
-            Plan::Forward(route) => Answer::Upstream(self.forward(&route, call).await?),
+            Plan::Forward(Route::Generate) => Answer::Upstream(self.submit(call, None).await?),
+            Plan::Forward(Route::GetJob(job_id)) => self.read(job_id, call).await?,
+            Plan::Forward(route) => Answer::Upstream(self.forward(&route, None, call).await?),
             Plan::ReadOwned { job_id, owner } => {
                 owner_record::check_read(&self.owners, &job_id, &owner).await?;
-                Answer::Upstream(self.forward(&Route::GetJob(job_id), call).await?)
+                self.read(job_id, call).await?
             }
-            Plan::SubmitOwned { owner } => {
-                let received = self.forward(&Route::Generate, call).await?;
-                owner_record::record(&self.owners, &received, &owner).await?;
-                Answer::Upstream(received)
-            }
+            Plan::SubmitOwned { owner } => Answer::Upstream(self.submit(call, Some(&owner)).await?),
             Plan::ListOwned { owner } => {
                 owned_list::list(&self.owners, &self.upstream, &owner, call.url, call.signal.as_ref()).await?
             }
         })
     }
 
-    /// One upstream request for `route` (a submission's body checked first), with the key.
-    async fn forward(&self, route: &Route, call: &Call<'_>) -> Result<Received, Refusal> {
-        let body = match route {
-            Route::Generate => Some(submission::checked_body(&self.cfg, call.req).await?),
-            _ => None,
-        };
+    /// A submission: its body checked (and, with `webhookUrl`, given the proxy's webhook),
+    /// forwarded, then recorded: whose job it made (for an identified caller), and the job
+    /// itself when the proxy receives its events.
+    async fn submit(&self, call: &Call<'_>, owner: Option<&str>) -> Result<Received, Refusal> {
+        let body = submission::checked_body(&self.cfg, call.req).await?;
+        let received = self.forward(&Route::Generate, Some(body.clone()), call).await?;
+        if let Some(owner) = owner {
+            owner_record::record(&self.owners, &received, owner).await?;
+        }
+        self.open_record(&received, &body, owner).await;
+        Ok(received)
+    }
+
+    /// A read of a job: from its record when the proxy holds one, else from the service.
+    async fn read(&self, job_id: String, call: &Call<'_>) -> Result<Answer, Refusal> {
+        if let Some(answer) = self.read_pushed(&job_id, call.signal.as_ref()).await {
+            return answer;
+        }
+        Ok(Answer::Upstream(self.forward(&Route::GetJob(job_id), None, call).await?))
+    }
+
+    /// One upstream request for `route` with `body`, with the key.
+    async fn forward(&self, route: &Route, body: Option<String>, call: &Call<'_>) -> Result<Received, Refusal> {
         let request = Request {
             method: route.method(),
             path: route.upstream_path(&call.url.search()),

@@ -22,7 +22,7 @@ pub(super) async fn checked_body(cfg: &ProxyConfig, req: &JsRequest) -> Result<S
 
 /// The request's body, read chunk by chunk; reading stops (and the stream is cancelled) as
 /// soon as it passes `cap` bytes.
-async fn read_body(req: &JsRequest, cap: usize) -> Body {
+pub(super) async fn read_body(req: &JsRequest, cap: usize) -> Body {
     let Some(stream) = req.body() else {
         return Body::Whole(Vec::new());
     };
