@@ -6,6 +6,7 @@
 // the client saw the job done, per case; the same cases the simulator's fixed-length table has.
 //
 //   node bench/fresh-waits.mjs [JOBS_PER_CASE=12]
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { ReveClient } from "../dist/node.js";
 
@@ -27,7 +28,7 @@ const server = createServer((req, res) => {
     req.on("end", () => {
       const [length, reports] = JSON.parse(body).prompt.split(" ");
       const total = Number(length) * (0.95 + 0.1 * Math.random());
-      const id = crypto.randomUUID();
+      const id = randomUUID();
       jobs.set(id, { start: performance.now(), total, queued: total * 0.1 * Math.random(), reports, looks: 0 });
       send(202, { jobId: id, status: "QUEUED" });
     });

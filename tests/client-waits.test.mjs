@@ -4,6 +4,7 @@
 // a job exists (issue 30, parts 1-3). Counts of requests, never timings.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { ApiframeError, ReveClient } from "apiframe-reve";
 
 const ID = "0400d42a-c166-433d-a49d-4cb327946571";
@@ -23,7 +24,7 @@ function standIn({ doneAfterMs = Infinity, failPolls = false } = {}) {
   const fetch = async (url, init) => {
     const path = new URL(url).pathname;
     if (init?.method === "POST" && path === "/v2/images/generate") {
-      const jobId = crypto.randomUUID();
+      const jobId = randomUUID();
       submitted.set(jobId, performance.now());
       return json(202, { jobId, status: "QUEUED" });
     }
