@@ -5,7 +5,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { ApiframeError, ReveClient } from "apiframe-reve";
+import { ReveClient } from "apiframe-reve";
+import { failure } from "./support/client-fixtures.mjs";
 
 const ID = "0400d42a-c166-433d-a49d-4cb327946571";
 const json = (status, body) =>
@@ -43,16 +44,6 @@ function standIn({ doneAfterMs = Infinity, failPolls = false } = {}) {
 const client = (service, opts = {}) =>
   new ReveClient({ apiKey: "afk_test", baseUrl: "http://127.0.0.1:9", fetch: service.fetch, maxRetries: 0, ...opts });
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof ApiframeError, `not an ApiframeError: ${e}`);
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
-
 describe("the last look", () => {
   test("a job that finishes between the last scheduled look and the deadline is returned, not timed out", async () => {
     // Seen processing at once, with no progress: the schedule's next look (about 11 s, for the
@@ -65,7 +56,7 @@ describe("the last look", () => {
 
   test("a job still running at its last look times out with its id, and no look starts after it", async () => {
     const service = standIn();
-    const e = await rejection(client(service).waitForJob(ID, { timeoutMs: 1500 }));
+    const e = await failure(() => client(service).waitForJob(ID, { timeoutMs: 1500 }));
     assert.equal(e.code, "timeout");
     assert.equal(e.jobId, ID);
     assert.equal(service.polls.length, 2);
@@ -79,7 +70,7 @@ describe("polling without progress", () => {
     // Expected to take 300 ms: the old schedule then looked every 250 ms (about 18 looks in
     // 4.5 s); now at least 2 s apart past the expected duration, the last look included.
     const service = standIn();
-    const e = await rejection(client(service, { expectedDurationMs: 300 }).waitForJob(ID, { timeoutMs: 4500 }));
+    const e = await failure(() => client(service, { expectedDurationMs: 300 }).waitForJob(ID, { timeoutMs: 4500 }));
     assert.equal(e.code, "timeout");
     assert.ok(service.polls.length >= 3 && service.polls.length <= 5, `${service.polls.length} looks`);
   });
@@ -88,20 +79,20 @@ describe("polling without progress", () => {
 describe("retryable never invites a second bill", () => {
   test("run past its timeoutMs: not retryable, with the jobId and a message that says to wait for it", async () => {
     const service = standIn();
-    const e = await rejection(client(service).run({ prompt: "x" }, { timeoutMs: 1000 }));
+    const e = await failure(() => client(service).run({ prompt: "x" }, { timeoutMs: 1000 }));
     assert.equal(e.code, "timeout");
     assert.equal(e.retryable, false);
     assert.match(e.jobId, /^[0-9a-f-]{36}$/);
     assert.ok(e.message.includes(`call waitForJob("${e.jobId}") instead`), e.message);
     // What the message says is safe: waiting for the same job, whose own timeout may pass.
-    const again = await rejection(client(service).waitForJob(e.jobId, { timeoutMs: 1000 }));
+    const again = await failure(() => client(service).waitForJob(e.jobId, { timeoutMs: 1000 }));
     assert.equal(again.code, "timeout");
     assert.equal(again.retryable, true, "waitForJob's own timeout stays retryable");
   });
 
   test("a network failure while run waits: not retryable, naming the job", async () => {
     const service = standIn({ failPolls: true });
-    const e = await rejection(client(service).run({ prompt: "x" }, { timeoutMs: 10_000 }));
+    const e = await failure(() => client(service).run({ prompt: "x" }, { timeoutMs: 10_000 }));
     assert.equal(e.code, "network");
     assert.equal(e.retryable, false);
     assert.match(e.message, /waitForJob\("[0-9a-f-]{36}"\)/);
@@ -117,7 +108,7 @@ describe("retryable never invites a second bill", () => {
   });
 
   test("a failure before any job exists keeps its retryable flag", async () => {
-    const e = await rejection(client({ fetch: async () => { throw new TypeError("fetch failed"); } }).run({ prompt: "x" }));
+    const e = await failure(() => client({ fetch: async () => { throw new TypeError("fetch failed"); } }).run({ prompt: "x" }));
     assert.equal(e.code, "network");
     assert.equal(e.retryable, true, "no job id came back: the flag is the transport's");
     assert.equal(e.jobId, undefined);
