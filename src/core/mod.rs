@@ -29,5 +29,6 @@ pub mod retry_after;
 pub mod routes;
 pub mod serde_names;
 pub mod settings;
+pub mod sse_reader;
 pub mod wait;
 pub mod webhook;
