@@ -1,21 +1,29 @@
-// Start-up in Node: fresh processes, each timing the package's import (compile + instantiate
-// of the wasm included) and its first calls that need no network (a client, and for us
-// imageUrls too). Node's own ESM loader start (about 3 ms for any ES module) is paid before
-// the clock starts, by importing an empty module; nothing is printed until the end (the first
-// console.log loads stdout's stream, about 1.5 ms). Peer SDKs (installed by bench/size.mjs into
-// bench/.peers) are timed the same way: import and constructing a client.
+// Start-up in Node: fresh processes, each timing the package's import (resolution by name,
+// compile + instantiate of the wasm included) and its first calls that need no network (a
+// client, and for us imageUrls too). Every package is imported by its name from one app
+// (bench/.peers, where bench/size.mjs installs the peer SDKs; apiframe-reve is linked there to
+// this checkout, so `import("apiframe-reve")` takes the package's `exports`, as an app's
+// does), after Node's ESM loader has started (about 3 ms for any ES module, paid by importing
+// an empty module before the clock starts); nothing is printed until the end (the first
+// console.log loads stdout's stream, about 1.5 ms). The node-compat entry, which older Node
+// takes, is timed by its file.
 //
 //   npm run build && node bench/size.mjs >/dev/null && node bench/startup.mjs [runs=25]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { median } from "./quantile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.argv[2] ?? 25);
-const dir = mkdtempSync(join(tmpdir(), "reve-startup-"));
+const app = join(root, "bench", ".peers");
+if (!existsSync(join(app, "node_modules"))) throw new Error("no bench/.peers: run node bench/size.mjs first (it installs the peer SDKs)");
+const linked = join(app, "node_modules", "apiframe-reve");
+rmSync(linked, { recursive: true, force: true });
+symlinkSync(root, linked, "dir");
+const dir = join(app, ".startup");
+mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, "empty.mjs"), "export {};\n");
 
 const probe = (importTarget, firstCalls) => `
@@ -28,19 +36,19 @@ const t2 = performance.now();
 console.log(JSON.stringify([t1 - t0, t2 - t1]));
 `;
 
-const subjects = [
-  ...[["node entry, Node 20.19+/22.12+", "node.js"], ["node-compat entry, older Node", "node-compat.js"]].map(([what, file]) => [
-    `apiframe-reve (${what})`, pathToFileURL(join(root, "dist", file)).href, `
+const ours = `
     new m.ReveClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
-    m.imageUrls({ result: { images: ["https://x/y.png"] } });`]),
+    m.imageUrls({ result: { images: ["https://x/y.png"] } });`;
+const subjects = [
+  ["apiframe-reve (by name: the node entry on Node 20.19+/22.12+)", "apiframe-reve", ours],
+  ["apiframe-reve (node-compat entry, older Node; by file)", pathToFileURL(join(root, "dist", "node-compat.js")).href, ours],
 ];
-const peers = join(root, "bench", ".peers", "node_modules");
-const peer = (name, file, calls) => {
-  if (existsSync(join(peers, name))) subjects.push([name, pathToFileURL(join(peers, name, file)).href, calls]);
+const peer = (name, calls) => {
+  if (existsSync(join(app, "node_modules", name))) subjects.push([name, name, calls]);
 };
-peer("replicate", "index.js", `new (m.default ?? m.Replicate)({ auth: "k" });`);
-peer("openai", "index.mjs", `new m.default({ apiKey: "k" });`);
-peer("@fal-ai/client", "src/index.js", `m.fal.config({ credentials: "k" });`);
+peer("replicate", `new (m.default ?? m.Replicate)({ auth: "k" });`);
+peer("openai", `new m.default({ apiKey: "k" });`);
+peer("@fal-ai/client", `m.fal.config({ credentials: "k" });`);
 
 console.log(`| package | import (median of ${runs}) | first calls | total |`);
 console.log("|---|---:|---:|---:|");
