@@ -64,7 +64,7 @@ async fn one(
     let attempts = Attempts::new(retry, "GET", false);
     let what = || format!("downloading {url}");
     // The output host is not the API: its answers do not hold the client's rate-limit gate.
-    retrying(attempts, None, signal, what, || attempt(transport, url, max_bytes, signal)).await
+    retrying(attempts, None, signal, &what, || attempt(transport, url, max_bytes, signal)).await
 }
 
 async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {

@@ -105,7 +105,7 @@ pub async fn bounded<T>(
     work: impl Future<Output = Result<T, Failure>>,
     limit_ms: f64,
     signal: Option<&AbortSignal>,
-    what: impl Fn() -> String,
+    what: &dyn Fn() -> String,
 ) -> Result<T, Failure> {
     match race(work, Some(limit_ms), signal).await {
         Won::Done(outcome) => outcome,

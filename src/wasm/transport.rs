@@ -207,7 +207,7 @@ impl Transport {
             let text = settled(&text).await.map_err(unreadable)?;
             Ok(Received { status: response.status(), text, headers: response.headers() })
         };
-        let outcome = bounded(exchange, self.timeout_ms, signal, || r.what()).await;
+        let outcome = bounded(exchange, self.timeout_ms, signal, &|| r.what()).await;
         if outcome.is_ok() {
             guard.disarm();
         }
@@ -219,7 +219,7 @@ impl Transport {
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
         let attempt = || async { self.attempt(r, signal).await.and_then(Received::into_result) };
-        retrying(attempts, Some(&self.gate), signal, || r.what(), attempt).await
+        retrying(attempts, Some(&self.gate), signal, &|| r.what(), attempt).await
     }
 }
 
@@ -230,7 +230,7 @@ pub async fn retrying<T, F, Fut>(
     mut attempts: Attempts,
     gate: Option<&Cell<RateGate>>,
     signal: Option<&AbortSignal>,
-    what: impl Fn() -> String,
+    what: &dyn Fn() -> String,
     mut attempt: F,
 ) -> Result<T, Failure>
 where

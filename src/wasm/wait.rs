@@ -95,12 +95,14 @@ pub fn notify(on_progress: Option<&Function>, job: &JsValue, index: Option<u32>)
 }
 
 /// Polls until the job ends: the COMPLETED job, or the error (with the job when it ended, and
-/// its id always). The deadline also ends a poll in flight.
+/// its id always). The deadline also ends a poll in flight. `on_progress` is a `&dyn`, not a
+/// generic: one state machine serves `waitForJob`, `run` and `runMany` (a closure type per
+/// caller made a copy of the whole wait for each; BENCHMARKS.md, issue 31).
 pub async fn wait_for(
     shared: &Shared,
     mut poller: Poller,
     signal: Option<&AbortSignal>,
-    on_progress: impl Fn(&JsValue),
+    on_progress: &dyn Fn(&JsValue),
 ) -> Result<JsValue, Failure> {
     let id = poller.id().to_string();
     let timed_out = poller.timed_out();
