@@ -16,7 +16,7 @@ use super::js_error::{aborted, network, to_js, Failure};
 use super::options::DownloadedImage;
 use super::host::{describe, settled};
 use super::race::{race_silence, Silence, Won};
-use super::transport::{header, retrying, unpreparable, Transport};
+use super::transport::{header, retrying, unpreparable, Attempt, Transport};
 use crate::core::download::{self, SNIFF_BYTES};
 use crate::core::response;
 use crate::core::retry::{Attempts, RetryPolicy};
@@ -64,7 +64,7 @@ async fn one(
     let attempts = Attempts::new(retry, "GET", false);
     let what = || format!("downloading {url}");
     // The output host is not the API: its answers do not hold the client's rate-limit gate.
-    retrying(attempts, None, signal, &what, || attempt(transport, url, max_bytes, signal)).await
+    retrying(attempts, None, signal, &what, &|| -> Attempt<'_> { Box::pin(attempt(transport, url, max_bytes, signal)) }).await
 }
 
 async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {

@@ -6,6 +6,7 @@
 
 use std::cell::{Cell, OnceCell};
 use std::future::Future;
+use std::pin::Pin;
 
 use js_sys::{Function, Object, Reflect};
 use serde_json::Value;
@@ -218,25 +219,25 @@ impl Transport {
     /// backoff (or `Retry-After`), and only replay-safe requests are retried.
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
-        let attempt = || async { self.attempt(r, signal).await.and_then(Received::into_result) };
-        retrying(attempts, Some(&self.gate), signal, &|| r.what(), attempt).await
+        let attempt = || -> Attempt<'_> { Box::pin(async { self.attempt(r, signal).await.and_then(Received::into_result) }) };
+        retrying(attempts, Some(&self.gate), signal, &|| r.what(), &attempt).await
     }
 }
+
+/// One attempt of `retrying`'s, boxed: the retry loop is one state machine for API requests
+/// and downloads, not a copy for each (a box per attempt, beside a fetch).
+pub type Attempt<'a> = Pin<Box<dyn Future<Output = Result<JsValue, Failure>> + 'a>>;
 
 /// Attempts until one succeeds or the core's `attempts` say to stop, sleeping the backoff (or
 /// `Retry-After`) between them; an abort ends it at once. API requests and downloads alike;
 /// the API's pass their client's `gate`, which each attempt waits for and each 429 holds.
-pub async fn retrying<T, F, Fut>(
+pub async fn retrying<'a>(
     mut attempts: Attempts,
     gate: Option<&Cell<RateGate>>,
     signal: Option<&AbortSignal>,
     what: &dyn Fn() -> String,
-    mut attempt: F,
-) -> Result<T, Failure>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Failure>>,
-{
+    attempt: &dyn Fn() -> Attempt<'a>,
+) -> Result<JsValue, Failure> {
     loop {
         if let Some(gate) = gate {
             // Re-read after each sleep: another call's 429 may have held the gate longer.
