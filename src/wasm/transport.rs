@@ -238,16 +238,19 @@ pub async fn retrying<'a>(
     what: &dyn Fn() -> String,
     attempt: &dyn Fn() -> Attempt<'a>,
 ) -> Result<JsValue, Failure> {
+    // The backoff before the next attempt. It and the gate share one sleep: each await of a
+    // sleep is its own copy of its states.
+    let mut backoff: Option<f64> = None;
     loop {
-        if let Some(gate) = gate {
-            // Re-read after each sleep: another call's 429 may have held the gate longer.
-            loop {
-                let wait = gate.get().wait_ms(now());
-                if wait <= 0.0 {
-                    break;
-                }
-                sleep(wait, signal, &what()).await?;
-            }
+        // Re-read after each sleep: another call's 429 may have held the gate longer.
+        loop {
+            let held = gate.map_or(0.0, |gate| gate.get().wait_ms(now()));
+            let wait = match backoff.take() {
+                Some(ms) => ms.max(held),
+                None if held > 0.0 => held,
+                None => break,
+            };
+            sleep(wait, signal, &what()).await?;
         }
         let failure = match attempt().await {
             Ok(v) => return Ok(v),
@@ -261,7 +264,7 @@ pub async fn retrying<'a>(
             gate.set(held);
         }
         match delay {
-            Some(ms) => sleep(ms as f64, signal, &what()).await?,
+            Some(ms) => backoff = Some(ms as f64),
             None => return Err(failure),
         }
     }
