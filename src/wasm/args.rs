@@ -41,6 +41,7 @@ pub fn keys(obj: JsValue) -> impl Iterator<Item = String> {
 
 /// An options object (or nothing) read as `T`: names checked, then deserialized. The checks
 /// are one function for every type (`given_object`); what is `T`'s own is the read.
+#[inline(never)]
 pub fn options<T: DeserializeOwned + Default>(
     value: &JsValue,
     what: &str,
