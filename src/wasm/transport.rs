@@ -2,11 +2,9 @@
 //! Node have no `window`) or the caller's, called unbound. One attempt races `fetch` and its
 //! body read against the attempt's deadline and the caller's signal, with an `AbortController`
 //! per attempt that aborts when the attempt is dropped (as reqwest's wasm client does); `send`
-//! retries as the core decides, held by the client's rate-limit gate.
+//! retries as the core decides, held by the client's rate-limit gate (`retrying.rs`).
 
 use std::cell::{Cell, OnceCell};
-use std::future::Future;
-use std::pin::Pin;
 
 use js_sys::{Function, Object, Reflect};
 use serde_json::Value;
@@ -14,9 +12,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use super::abort::AbortGuard;
-use super::host::{describe, json_parse, now, settled};
+use super::host::{describe, json_parse, settled};
 use super::js_error::{aborted, network, Failure};
-use super::race::{bounded, sleep};
+use super::race::bounded;
+use super::retrying::Retrying;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::extra_headers::Header;
 use crate::core::response::{self, Answer, Body, Shape};
@@ -219,53 +218,14 @@ impl Transport {
     /// backoff (or `Retry-After`), and only replay-safe requests are retried.
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
-        let attempt = || -> Attempt<'_> { Box::pin(async { self.attempt(r, signal).await.and_then(Received::into_result) }) };
-        retrying(attempts, Some(&self.gate), signal, &|| r.what(), &attempt).await
-    }
-}
-
-/// One attempt of `retrying`'s, boxed: the retry loop is one state machine for API requests
-/// and downloads, not a copy for each (a box per attempt, beside a fetch).
-pub type Attempt<'a> = Pin<Box<dyn Future<Output = Result<JsValue, Failure>> + 'a>>;
-
-/// Attempts until one succeeds or the core's `attempts` say to stop, sleeping the backoff (or
-/// `Retry-After`) between them; an abort ends it at once. API requests and downloads alike;
-/// the API's pass their client's `gate`, which each attempt waits for and each 429 holds.
-pub async fn retrying<'a>(
-    mut attempts: Attempts,
-    gate: Option<&Cell<RateGate>>,
-    signal: Option<&AbortSignal>,
-    what: &dyn Fn() -> String,
-    attempt: &dyn Fn() -> Attempt<'a>,
-) -> Result<JsValue, Failure> {
-    // The backoff before the next attempt. It and the gate share one sleep: each await of a
-    // sleep is its own copy of its states.
-    let mut backoff: Option<f64> = None;
-    loop {
-        // Re-read after each sleep: another call's 429 may have held the gate longer.
+        let what = || r.what();
+        let mut retrying = Retrying::new(attempts, Some(&self.gate), signal, &what);
         loop {
-            let held = gate.map_or(0.0, |gate| gate.get().wait_ms(now()));
-            let wait = match backoff.take() {
-                Some(ms) => ms.max(held),
-                None if held > 0.0 => held,
-                None => break,
-            };
-            sleep(wait, signal, &what()).await?;
-        }
-        let failure = match attempt().await {
-            Ok(v) => return Ok(v),
-            Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
-            Err(f) => f,
-        };
-        let delay = attempts.after_failure(&failure.error, js_sys::Math::random());
-        if let Some(gate) = gate {
-            let mut held = gate.get();
-            held.after_failure(&failure.error, delay, attempts.policy(), now());
-            gate.set(held);
-        }
-        match delay {
-            Some(ms) => backoff = Some(ms as f64),
-            None => return Err(failure),
+            retrying.ready().await?;
+            match self.attempt(r, signal).await.and_then(Received::into_result) {
+                Ok(v) => return Ok(v),
+                Err(f) => retrying.failed(f)?,
+            }
         }
     }
 }
