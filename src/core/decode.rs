@@ -24,19 +24,22 @@ pub fn decode<T: DeserializeOwned, S: Fields>(
     root: &str,
     expect: fn(&str) -> Option<Expectation>,
 ) -> Result<T, ApiError> {
-    source.read::<T>().map_err(|message| failure::<T, S>(source, &message, root, expect))
+    let fails_as = |copy: &S| copy.read::<T>().err();
+    source.read::<T>().map_err(|message| failure(source, &message, root, expect, &fails_as))
 }
 
+/// The error of a value that does not read; `fails_as` reads a copy as the type does. Not
+/// generic in the type: one copy serves every type read.
 #[cold]
 #[inline(never)]
-fn failure<T: DeserializeOwned, S: Fields>(
+fn failure<S: Fields>(
     source: &S,
     message: &str,
     root: &str,
     expect: fn(&str) -> Option<Expectation>,
+    fails_as: &dyn Fn(&S) -> Option<String>,
 ) -> ApiError {
-    let fails_as = |copy: &S| copy.read::<T>().err();
-    let path = locate(source, message, &fails_as);
+    let path = locate(source, message, fails_as);
     if path.is_empty() && source.fields_at(&[]).is_some() && !message.contains("missing field `") {
         // An object, but no field of its own fails alone (one it inherits, say): what serde
         // expected, not what it was given.

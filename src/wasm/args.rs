@@ -39,22 +39,35 @@ pub fn keys(obj: JsValue) -> impl Iterator<Item = String> {
         .filter(move |k| !get(&obj, k).is_undefined())
 }
 
-/// An options object (or nothing) read as `T`: names checked, then deserialized.
+/// An options object (or nothing) read as `T`: names checked, then deserialized. The checks
+/// are one function for every type (`given_object`); what is `T`'s own is the read.
+#[inline(never)]
 pub fn options<T: DeserializeOwned + Default>(
     value: &JsValue,
     what: &str,
     expect: fn(&str) -> Option<Expectation>,
 ) -> Result<T, ApiError> {
+    if given_object(value, what, names::<T>())? {
+        decode(value, what, expect)
+    } else {
+        Ok(T::default())
+    }
+}
+
+/// Whether an options object was given (`false` for nothing), every name it sets one of
+/// `names`. Out of line and not generic: one copy serves every options type.
+#[inline(never)]
+fn given_object(value: &JsValue, what: &str, names: &'static [&'static str]) -> Result<bool, ApiError> {
     if absent(value) {
-        return Ok(T::default());
+        return Ok(false);
     }
     if !value.is_object() || Array::is_array(value) {
         return Err(ApiError::wrong_type(what, "an object"));
     }
     for name in keys(value.clone()) {
-        check_known(Noun::Option, what, "", &name, names::<T>())?;
+        check_known(Noun::Option, what, "", &name, names)?;
     }
-    decode(value, what, expect)
+    Ok(true)
 }
 
 /// Settings' fields of JS types, checked by shape (values from any realm pass).

@@ -181,7 +181,7 @@ impl ReveClient {
             let signal = args::signal(&o.signal)?;
             Ok(async move {
                 let poller = Poller::new(&shared, Wait::new(&id, timeout_ms, None), Request::get(path));
-                wait_for(&shared, poller, signal.as_ref(), |job| notify(on_progress.as_ref(), job, None)).await
+                wait_for(&shared, poller, signal.as_ref(), &|job| notify(on_progress.as_ref(), job, None)).await
             })
         })())
     }
@@ -204,7 +204,7 @@ impl ReveClient {
             let signal = args::signal(&o.signal)?;
             Ok(async move {
                 let progress = |job: &JsValue| notify(on_progress.as_ref(), job, None);
-                run_one(&shared, &submission, headers, timeout_ms, signal.as_ref(), progress).await
+                run_one_with(&shared, &submission, headers, timeout_ms, signal.as_ref(), &progress).await
             })
         })())
     }
@@ -250,7 +250,7 @@ fn get(
 }
 
 /// A submission, then the wait for its job (`run`, and each of `runMany`'s): every error after
-/// the job exists carries its `jobId`.
+/// the job exists carries its `jobId`. (`run_one_with`, with the callback as a `&dyn`.)
 pub(super) async fn run_one(
     shared: &Shared,
     submission: &Request,
@@ -258,6 +258,18 @@ pub(super) async fn run_one(
     timeout_ms: f64,
     signal: Option<&AbortSignal>,
     on_progress: impl Fn(&JsValue),
+) -> Result<JsValue, Failure> {
+    run_one_with(shared, submission, headers, timeout_ms, signal, &on_progress).await
+}
+
+/// `run_one`, one state machine for every caller: the callback is a `&dyn`, not a generic.
+pub(super) async fn run_one_with(
+    shared: &Shared,
+    submission: &Request,
+    headers: Vec<Header>,
+    timeout_ms: f64,
+    signal: Option<&AbortSignal>,
+    on_progress: &dyn Fn(&JsValue),
 ) -> Result<JsValue, Failure> {
     let accepted = shared.transport.send(shared.retry, submission, signal).await?;
     let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();

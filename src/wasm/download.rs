@@ -16,7 +16,8 @@ use super::js_error::{aborted, network, to_js, Failure};
 use super::options::DownloadedImage;
 use super::host::{describe, settled};
 use super::race::{race_silence, Silence, Won};
-use super::transport::{header, retrying, unpreparable, Transport};
+use super::retrying::Retrying;
+use super::transport::{header, unpreparable, Transport};
 use crate::core::download::{self, SNIFF_BYTES};
 use crate::core::response;
 use crate::core::retry::{Attempts, RetryPolicy};
@@ -64,7 +65,14 @@ async fn one(
     let attempts = Attempts::new(retry, "GET", false);
     let what = || format!("downloading {url}");
     // The output host is not the API: its answers do not hold the client's rate-limit gate.
-    retrying(attempts, None, signal, what, || attempt(transport, url, max_bytes, signal)).await
+    let mut retrying = Retrying::new(attempts, None, signal, &what);
+    loop {
+        retrying.ready().await?;
+        match attempt(transport, url, max_bytes, signal).await {
+            Ok(v) => return Ok(v),
+            Err(f) => retrying.failed(f)?,
+        }
+    }
 }
 
 async fn attempt(transport: &Transport, url: &str, max_bytes: f64, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {

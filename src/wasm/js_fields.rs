@@ -19,9 +19,15 @@ fn plain_object(v: &JsValue) -> bool {
     v.is_object() && !Array::is_array(v)
 }
 
+/// serde-wasm-bindgen's error as text: one function for every type read.
+#[inline(never)]
+fn message(e: serde_wasm_bindgen::Error) -> String {
+    e.to_string()
+}
+
 impl Fields for JsValue {
     fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
-        serde_wasm_bindgen::from_value(self.clone()).map_err(|e| e.to_string())
+        serde_wasm_bindgen::from_value(self.clone()).map_err(message)
     }
 
     fn fields_at(&self, path: &[String]) -> Option<Vec<String>> {

@@ -18,6 +18,7 @@ mod options;
 mod proxy;
 mod race;
 mod request_json;
+mod retrying;
 mod run_many;
 mod transport;
 mod trap;

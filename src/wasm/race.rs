@@ -1,12 +1,14 @@
 //! Racing and sleeping: a piece of work against a deadline (a gloo timer, or a limit on
 //! silence) and the caller's signal, the losers dropped (the timer cleared, the listener
-//! removed, an abort guard fired).
+//! removed, an abort guard fired). The deadline and the signal are one non-generic future
+//! (`Stop`): each race's own code is only its work's.
 
 use std::cell::Cell;
-use std::future::Future;
-use std::pin::pin;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll};
 
-use futures_util::future::{pending, select, Either};
+use futures_util::future::pending;
 use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortSignal;
 
@@ -30,11 +32,9 @@ pub enum Won<T> {
 /// Runs `work` until it ends, `limit_ms` passes (never, for `None`) or `signal` aborts. The
 /// losers are dropped: the timer is cleared, the abort listener removed.
 pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signal: Option<&AbortSignal>) -> Won<T> {
-    let deadline = async move {
-        match limit_ms {
-            Some(ms) => TimeoutFuture::new(timer_ms(ms)).await,
-            None => pending::<()>().await,
-        }
+    let deadline = match limit_ms {
+        Some(ms) => Deadline::Timer(TimeoutFuture::new(timer_ms(ms))),
+        None => Deadline::Never,
     };
     race_until(work, deadline, signal).await
 }
@@ -42,22 +42,55 @@ pub async fn race<T>(work: impl Future<Output = T>, limit_ms: Option<f64>, signa
 /// Runs `work` until it ends, `silence` passes (its limit without a sign of life) or `signal`
 /// aborts; the losers are dropped.
 pub async fn race_silence<T>(work: impl Future<Output = T>, silence: &Silence, signal: Option<&AbortSignal>) -> Won<T> {
-    race_until(work, silence.passed(), signal).await
+    race_until(work, Deadline::Other(Box::pin(silence.passed())), signal).await
 }
 
-async fn race_until<T>(work: impl Future<Output = T>, deadline: impl Future<Output = ()>, signal: Option<&AbortSignal>) -> Won<T> {
+/// When a raced piece of work loses to time.
+enum Deadline<'a> {
+    Never,
+    Timer(TimeoutFuture),
+    Other(Pin<Box<dyn Future<Output = ()> + 'a>>),
+}
+
+/// What ends a raced piece of work early: its deadline, or the caller's signal. One
+/// non-generic future, polled out of line: every race shares it, whatever its work.
+struct Stop<'a> {
+    deadline: Deadline<'a>,
+    aborted: Aborted,
+}
+
+impl Future for Stop<'_> {
+    type Output = Won<()>;
+
+    #[inline(never)]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Won<()>> {
+        // The deadline first, then the signal (as `select` polled them).
+        let timed_out = match &mut self.deadline {
+            Deadline::Never => false,
+            Deadline::Timer(timer) => Pin::new(timer).poll(cx).is_ready(),
+            Deadline::Other(future) => future.as_mut().poll(cx).is_ready(),
+        };
+        if timed_out {
+            return Poll::Ready(Won::Deadline);
+        }
+        Pin::new(&mut self.aborted).poll(cx).map(|()| Won::Aborted)
+    }
+}
+
+async fn race_until<T>(work: impl Future<Output = T>, deadline: Deadline<'_>, signal: Option<&AbortSignal>) -> Won<T> {
     if signal.is_some_and(AbortSignal::aborted) {
         return Won::Aborted;
     }
-    let deadline = pin!(deadline);
-    let stop = select(deadline, Aborted::new(signal));
+    let mut stop = Stop { deadline, aborted: Aborted::new(signal) };
+    let mut work = pin!(work);
     // The deadline and the signal are polled first: when both are ready in one turn, the work
     // loses (a poll due at the deadline does not start).
-    match select(stop, pin!(work)).await {
-        Either::Right((v, _)) => Won::Done(v),
-        Either::Left((Either::Left(_), _)) => Won::Deadline,
-        Either::Left((Either::Right(_), _)) => Won::Aborted,
-    }
+    poll_fn(|cx| match Pin::new(&mut stop).poll(cx) {
+        Poll::Ready(Won::Deadline) => Poll::Ready(Won::Deadline),
+        Poll::Ready(_) => Poll::Ready(Won::Aborted),
+        Poll::Pending => work.as_mut().poll(cx).map(Won::Done),
+    })
+    .await
 }
 
 /// A time limit on silence: it passes once `limit_ms` went by without `heard()`. One timer,
@@ -105,7 +138,7 @@ pub async fn bounded<T>(
     work: impl Future<Output = Result<T, Failure>>,
     limit_ms: f64,
     signal: Option<&AbortSignal>,
-    what: impl Fn() -> String,
+    what: &dyn Fn() -> String,
 ) -> Result<T, Failure> {
     match race(work, Some(limit_ms), signal).await {
         Won::Done(outcome) => outcome,

@@ -2,10 +2,9 @@
 //! Node have no `window`) or the caller's, called unbound. One attempt races `fetch` and its
 //! body read against the attempt's deadline and the caller's signal, with an `AbortController`
 //! per attempt that aborts when the attempt is dropped (as reqwest's wasm client does); `send`
-//! retries as the core decides, held by the client's rate-limit gate.
+//! retries as the core decides, held by the client's rate-limit gate (`retrying.rs`).
 
 use std::cell::{Cell, OnceCell};
-use std::future::Future;
 
 use js_sys::{Function, Object, Reflect};
 use serde_json::Value;
@@ -13,9 +12,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use super::abort::AbortGuard;
-use super::host::{describe, json_parse, now, settled};
+use super::host::{describe, json_parse, settled};
 use super::js_error::{aborted, network, Failure};
-use super::race::{bounded, sleep};
+use super::race::bounded;
+use super::retrying::Retrying;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::extra_headers::Header;
 use crate::core::response::{self, Answer, Body, Shape};
@@ -207,7 +207,7 @@ impl Transport {
             let text = settled(&text).await.map_err(unreadable)?;
             Ok(Received { status: response.status(), text, headers: response.headers() })
         };
-        let outcome = bounded(exchange, self.timeout_ms, signal, || r.what()).await;
+        let outcome = bounded(exchange, self.timeout_ms, signal, &|| r.what()).await;
         if outcome.is_ok() {
             guard.disarm();
         }
@@ -218,50 +218,14 @@ impl Transport {
     /// backoff (or `Retry-After`), and only replay-safe requests are retried.
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
-        let attempt = || async { self.attempt(r, signal).await.and_then(Received::into_result) };
-        retrying(attempts, Some(&self.gate), signal, || r.what(), attempt).await
-    }
-}
-
-/// Attempts until one succeeds or the core's `attempts` say to stop, sleeping the backoff (or
-/// `Retry-After`) between them; an abort ends it at once. API requests and downloads alike;
-/// the API's pass their client's `gate`, which each attempt waits for and each 429 holds.
-pub async fn retrying<T, F, Fut>(
-    mut attempts: Attempts,
-    gate: Option<&Cell<RateGate>>,
-    signal: Option<&AbortSignal>,
-    what: impl Fn() -> String,
-    mut attempt: F,
-) -> Result<T, Failure>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Failure>>,
-{
-    loop {
-        if let Some(gate) = gate {
-            // Re-read after each sleep: another call's 429 may have held the gate longer.
-            loop {
-                let wait = gate.get().wait_ms(now());
-                if wait <= 0.0 {
-                    break;
-                }
-                sleep(wait, signal, &what()).await?;
+        let what = || r.what();
+        let mut retrying = Retrying::new(attempts, Some(&self.gate), signal, &what);
+        loop {
+            retrying.ready().await?;
+            match self.attempt(r, signal).await.and_then(Received::into_result) {
+                Ok(v) => return Ok(v),
+                Err(f) => retrying.failed(f)?,
             }
-        }
-        let failure = match attempt().await {
-            Ok(v) => return Ok(v),
-            Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
-            Err(f) => f,
-        };
-        let delay = attempts.after_failure(&failure.error, js_sys::Math::random());
-        if let Some(gate) = gate {
-            let mut held = gate.get();
-            held.after_failure(&failure.error, delay, attempts.policy(), now());
-            gate.set(held);
-        }
-        match delay {
-            Some(ms) => sleep(ms as f64, signal, &what()).await?,
-            None => return Err(failure),
         }
     }
 }

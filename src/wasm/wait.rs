@@ -57,17 +57,20 @@ impl Poller {
     /// Sleeps as scheduled and looks once; `next()` then says what follows. The deadline coming
     /// first is a `timeout` (no poll starts at or after it).
     pub async fn look(&mut self, shared: &Shared, signal: Option<&AbortSignal>) -> Result<Seen, Failure> {
-        match self.next {
-            Next::Poll(ms) if ms > 0.0 => sleep(ms, signal, &format!("waiting for job {}", self.id())).await?,
-            Next::Poll(_) => {}
-            Next::Expire(ms) => {
-                sleep(ms, signal, &format!("waiting for job {}", self.id())).await?;
-                return Err(self.timed_out());
-            }
+        let (ms, expires) = match self.next {
+            Next::Poll(ms) => (ms, false),
+            Next::Expire(ms) => (ms, true),
             Next::Completed | Next::Fail(_) => {
                 let e = ApiError::new(ErrorCode::Internal, format!("the wait for job {} has ended", self.id()));
                 return Err(e.into());
             }
+        };
+        // One sleep for both (each await of a sleep is its own copy of its states).
+        if ms > 0.0 || expires {
+            sleep(ms, signal, &format!("waiting for job {}", self.id())).await?;
+        }
+        if expires {
+            return Err(self.timed_out());
         }
         let job_js = shared.transport.send(shared.retry, &self.request, signal).await?;
         let job: Job = serde_wasm_bindgen::from_value(job_js.clone()).unwrap_or_default();
@@ -95,12 +98,14 @@ pub fn notify(on_progress: Option<&Function>, job: &JsValue, index: Option<u32>)
 }
 
 /// Polls until the job ends: the COMPLETED job, or the error (with the job when it ended, and
-/// its id always). The deadline also ends a poll in flight.
+/// its id always). The deadline also ends a poll in flight. `on_progress` is a `&dyn`, not a
+/// generic: one state machine serves `waitForJob`, `run` and `runMany` (a closure type per
+/// caller made a copy of the whole wait for each; BENCHMARKS.md, issue 31).
 pub async fn wait_for(
     shared: &Shared,
     mut poller: Poller,
     signal: Option<&AbortSignal>,
-    on_progress: impl Fn(&JsValue),
+    on_progress: &dyn Fn(&JsValue),
 ) -> Result<JsValue, Failure> {
     let id = poller.id().to_string();
     let timed_out = poller.timed_out();
