@@ -41,6 +41,12 @@ impl Refusal {
         Refusal::invalid(e.field().unwrap_or(""), &e.message)
     }
 
+    /// A job's event stream asked of a job whose events this proxy does not hold (submitted
+    /// elsewhere, ended before it was submitted here, or forgotten): 404, saying to read it.
+    pub fn no_events() -> Self {
+        Refusal::new(404, "This proxy holds no events for this job: read it with GET /v2/jobs/{id}")
+    }
+
     /// The request's URL cannot be parsed.
     pub fn bad_url() -> Self {
         Refusal::new(400, "Bad request URL")
