@@ -204,6 +204,10 @@ options! {
         /// `GET /v2/jobs/{id}/events` streams each change (Server-Sent Events), named by the
         /// `Apiframe-Events` header of the proxy's answers.
         webhook_url: Option<String>,
+        /// Where the proxy keeps each job's record with `webhookUrl`. Default: this process's
+        /// memory, which holds while one process serves everyone; pass a shared one (Redis, a
+        /// Durable Object) when the webhook and a caller's stream may land on different processes.
+        job_records: js "JobRecords",
     }
 }
 

@@ -47,6 +47,12 @@ impl Refusal {
         Refusal::new(404, "This proxy holds no events for this job: read it with GET /v2/jobs/{id}")
     }
 
+    /// A webhook event the app's `jobRecords` could not take: 503, so the service delivers it
+    /// again.
+    pub fn records_unavailable() -> Self {
+        Refusal::new(503, "The proxy could not record this event; deliver it again later")
+    }
+
     /// The request's URL cannot be parsed.
     pub fn bad_url() -> Self {
         Refusal::new(400, "Bad request URL")

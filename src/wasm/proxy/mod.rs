@@ -11,7 +11,8 @@
 //! `owned_list` (a caller's listing, read back a few jobs at a time), `answer` (Responses).
 //! With `webhookUrl`: `webhook_receiver` (the service's signed events), `job_records` (each
 //! job as they tell it), `pushed_job` (submissions opening a record, reads answered from it)
-//! and `event_stream` (a job's changes as Server-Sent Events).
+//! and `event_stream` (a job's changes as Server-Sent Events); `shared_records` (the app's
+//! `jobRecords`, for many processes).
 
 mod answer;
 mod authorize;
@@ -23,6 +24,7 @@ mod owned_list;
 mod owner_record;
 mod pipeline;
 mod pushed_job;
+mod shared_records;
 mod submission;
 mod webhook_receiver;
 

@@ -64,8 +64,7 @@ impl Proxy {
             return None;
         }
         let record = JobRecord::open(&job_id, &status, &model, input, owner.map(str::to_string), js_sys::Date::now());
-        self.records.open(record).await;
-        Some(events_path(&self.cfg.prefix, &job_id))
+        self.records.open(record).await.then(|| events_path(&self.cfg.prefix, &job_id))
     }
 
     /// `GET /v2/jobs/{id}` from the record, or `None` when this proxy holds no record of it.
@@ -96,7 +95,7 @@ impl Proxy {
             .ok()
             .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
             .ok_or_else(Refusal::upstream_malformed)?;
-        if let Merge::Ended(_) = self.records.merge(job_id, job, Source::Look, js_sys::Date::now()).await {
+        if let Ok(Merge::Ended(_)) = self.records.merge(job_id, job, Source::Look, js_sys::Date::now()).await {
             self.learn_duration(job_id).await;
         }
         let record = self.records.get(job_id).await.ok_or_else(Refusal::upstream_malformed)?;
