@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createProxyHandler } from "apiframe-reve";
 import { KEY, startEmulator } from "./support/emulator.mjs";
-import { recordingFetch, serveProxy, serverSentEvents, sleep, UNKNOWN } from "./support/proxy-fixtures.mjs";
+import { recordingFetch, serveProxy, serverSentEvents, signWebhook, sleep, UNKNOWN } from "./support/proxy-fixtures.mjs";
 
 let emu;
 before(async () => { emu = await startEmulator(["--job-ms", "2000"]); });
@@ -166,6 +166,27 @@ test("a caller that goes away midway leaves nothing running: no look upstream af
     while ((await serviceJob(jobId)).status !== "COMPLETED") await sleep(100);
     await sleep(3000);
     assert.equal(proxy.upstream.gets, gets, "no upstream GET after the caller went away");
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("a jobRecords that fails loses nothing: no stream named, reads from the service, events refused 503 for redelivery", async () => {
+  const broken = () => Promise.reject(new Error("store down: secret-detail"));
+  const jobRecords = { get: broken, open: broken, update: broken, subscribe: broken };
+  const proxy = await pushedProxy({ jobRecords });
+  try {
+    const { jobId, events } = await submit(proxy);
+    assert.equal(events, null, "no stream is named for a job the store could not record");
+    const read = await fetch(`${proxy.url}/api/reve/v2/jobs/${jobId}`);
+    assert.equal(read.status, 200);
+    assert.equal((await read.json()).id, jobId);
+    assert.equal(proxy.upstream.gets, 1, "read from the service");
+    const body = JSON.stringify({ event: "progress", jobId, status: "PROCESSING", progress: 50 });
+    const hook = await fetch(proxy.webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-webhook-signature": signWebhook(KEY, body) }, body });
+    assert.equal(hook.status, 503);
+    assert.doesNotMatch(await hook.text(), /secret-detail/);
+    assert.equal((await open(proxy, jobId)).status, 404);
   } finally {
     await proxy.close();
   }
