@@ -11,6 +11,7 @@ export type {
   Job,
   JobAccepted,
   JobList,
+  JobRecords,
   JobStatus,
   JobStore,
   JobStorePage,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing apiframe-reve needs, skipping what is already there.
 #   scripts/setup.sh            the build tools (wasm32 target, rust-src, wasm-bindgen-cli, wasm-pack, npm packages)
-#   scripts/setup.sh --tests    also what the tests run on: Debian's Chromium and ChromeDriver, and
-#                               Node 18 and 24 beside the machine's Node
+#   scripts/setup.sh --tests    also what the tests run on: Debian's Chromium and ChromeDriver,
+#                               Debian's redis-server, and Node 18 and 24 beside the machine's Node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +56,17 @@ if [ "${1:-}" = "--tests" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  # The Node cluster's shared job records (tests/proxy-redis.test.mjs starts and stops its own).
+  if command -v redis-server >/dev/null; then
+    say "redis-server: present"
+  else
+    say "installing Debian's redis-server"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+    # Only the binary is wanted: the tests start their own server on a free port.
+    $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
   fi
   # Node 18, the oldest Node the package supports, Node 22 and Node 24, the LTS lines, for running
   # its Node tests there too (the machine's own Node runs all of them). The npm package

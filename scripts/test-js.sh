@@ -17,7 +17,9 @@ cp -r tests test-output/consumer/tests
 cp -r examples test-output/consumer/examples
 echo '{ "name": "consumer", "private": true, "type": "module" }' > test-output/consumer/package.json
 AI_SDK_PACKAGES="ai6@npm:ai@6.0.326 ai7@npm:ai@7.0.173 @ai-sdk/provider@3.0.19 @types/json-schema@7.0.15"
-(cd test-output/consumer && npm install --no-audit --no-fund --silent --engine-strict=false "../$TARBALL" $AI_SDK_PACKAGES)
+# The Redis client of examples/redis-job-records.mjs (tests/proxy-redis.test.mjs).
+TEST_PACKAGES="ioredis@6.1.0"
+(cd test-output/consumer && npm install --no-audit --no-fund --silent --engine-strict=false "../$TARBALL" $AI_SDK_PACKAGES $TEST_PACKAGES)
 cargo build -p apiframe-emulator --locked --quiet
 export APIFRAME_EMULATOR="$ROOT/target/debug/apiframe-emulator" TEST_OUTPUT="$ROOT/test-output"
 cd test-output/consumer

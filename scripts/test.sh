@@ -42,7 +42,9 @@ JSON
 # The AI SDK at the versions the provider is tested with (ai 6 and 7 side by side, and the
 # ImageModelV3 type the typings test assigns the model to).
 AI_SDK_PACKAGES="ai6@npm:ai@6.0.326 ai7@npm:ai@7.0.173 @ai-sdk/provider@3.0.19 @types/json-schema@7.0.15"
-(cd test-output/consumer && npm install --no-audit --no-fund --silent --engine-strict=false "../$TARBALL" $AI_SDK_PACKAGES)
+# The Redis client of examples/redis-job-records.mjs (tests/proxy-redis.test.mjs).
+TEST_PACKAGES="ioredis@6.1.0"
+(cd test-output/consumer && npm install --no-audit --no-fund --silent --engine-strict=false "../$TARBALL" $AI_SDK_PACKAGES $TEST_PACKAGES)
 cargo build -p apiframe-emulator --locked --quiet
 
 step "the packed tarball: publint and @arethetypeswrong/cli"

@@ -200,8 +200,14 @@ options! {
         job_store: js "JobStore",
         /// The public URL at which the service reaches this proxy (https://my.site/api/reve/webhook):
         /// every submission is sent with it, `POST` at its path receives the signed events, and
-        /// `GET /v2/jobs/{id}` is answered from what they said, looking upstream only when they stop.
+        /// `GET /v2/jobs/{id}` is answered from what they said, looking upstream only when they stop;
+        /// `GET /v2/jobs/{id}/events` streams each change (Server-Sent Events), named by the
+        /// `Apiframe-Events` header of the proxy's answers.
         webhook_url: Option<String>,
+        /// Where the proxy keeps each job's record with `webhookUrl`. Default: this process's
+        /// memory, which holds while one process serves everyone; pass a shared one (Redis, a
+        /// Durable Object) when the webhook and a caller's stream may land on different processes.
+        job_records: js "JobRecords",
     }
 }
 

@@ -138,27 +138,74 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "up
 /**
  * A local Node http server on 127.0.0.1 that hands each request to a proxy handler, as an app's
  * server would: `make(webhookUrl)` creates the handler once the server's address (and so the
- * public URL of its webhook route, `path`) is known. Stop it with `close()`.
+ * public URL of its webhook route, `path`) is known. Answers are streamed as they come (an
+ * event stream too); a caller that goes away aborts its request's `signal` and cancels the
+ * answer's body, and is counted in `disconnects()`. Stop it with `close()`.
  */
 export async function serveProxy(make, path = "/api/reve/webhook") {
   let handler;
+  let disconnects = 0;
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const headers = Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k));
     const body = ["GET", "HEAD"].includes(req.method) ? undefined : Buffer.concat(chunks);
-    const response = await handler(new Request(`${url}${req.url}`, { method: req.method, headers, body }));
+    const gone = new AbortController();
+    let reader;
+    res.on("close", () => {
+      if (res.writableFinished) return;
+      disconnects++;
+      gone.abort();
+      reader?.cancel().catch(() => {});
+    });
+    const response = await handler(new Request(`${url}${req.url}`, { method: req.method, headers, body, signal: gone.signal }));
     res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    if (!response.body) return res.end();
+    res.flushHeaders();
+    reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+    } catch {
+      // cancelled: the caller went away
+    }
+    res.end();
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
   const webhookUrl = `${url}${path}`;
   handler = make(webhookUrl);
   return {
-    url, webhookUrl, handler,
+    url, webhookUrl, handler, disconnects: () => disconnects,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
+}
+
+/**
+ * The events of a Server-Sent Events `response`, as they arrive: `{ id, data }` (`data` parsed
+ * as JSON) for each event, `{ comment }` for a comment line; it ends when the stream does.
+ */
+export async function* serverSentEvents(response) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = block.split("\n");
+      if (lines.every((l) => l.startsWith(":"))) {
+        yield { comment: lines.join("\n") };
+        continue;
+      }
+      const field = (name) => lines.filter((l) => l.startsWith(`${name}: `)).map((l) => l.slice(name.length + 2));
+      yield { id: field("id")[0], data: JSON.parse(field("data").join("\n")) };
+    }
+  }
 }
 
 /** `X-Webhook-Signature` of `body` for `key`, as the service signs (HMAC-SHA256 keyed with SHA-256 of the key). */

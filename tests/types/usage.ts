@@ -16,6 +16,7 @@ import {
   type JobAccepted,
   type JobList,
   type JobStatus,
+  type JobRecords,
   type JobStore,
 } from "apiframe-reve";
 
@@ -41,6 +42,19 @@ async function edge(request: Request): Promise<Response> {
   };
   const multiUser = createProxyHandler({ apiKey: "afk_x", authorize: async (req: Request) => req.headers.get("x-user") ?? false, jobStore: store });
   void multiUser;
+  const kept = new Map<string, string>();
+  const records: JobRecords = {
+    get: (jobId) => kept.get(jobId) ?? null,
+    open: (jobId, record) => void (kept.has(jobId) || kept.set(jobId, record)),
+    update: (jobId, merge) => {
+      const current = kept.get(jobId);
+      const next = current === undefined ? null : merge(current);
+      if (next !== null) kept.set(jobId, next);
+    },
+    subscribe: async (_jobId, onChange) => { onChange(); return () => {}; },
+  };
+  const clustered = createProxyHandler({ apiKey: "afk_x", allowAnonymous: true, webhookUrl: "https://my.site/api/reve/webhook", jobRecords: records });
+  void clustered;
   const body = await request.text();
   const ok: boolean = await verifyWebhook({ apiKey: "afk_x", body, signature: request.headers.get("x-webhook-signature") });
   const event: WebhookPayload = await parseWebhook({ apiKey: "afk_x", body: new Uint8Array(), signature: "sha256=00" });

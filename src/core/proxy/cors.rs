@@ -1,6 +1,9 @@
-//! CORS, explicit: which origins may call the proxy, and the headers that answer them.
+//! CORS, explicit: which origins may call the proxy, and the headers that answer them. An origin
+//! listed by name may send its cookies (`credentials: "include"`, `new EventSource(url, {
+//! withCredentials: true })`): a cookie session is how a page calls its proxy; `*` never may.
 
 use super::ProxyConfig;
+use crate::core::pushed::EVENTS_HEADER;
 
 /// CORS headers for an answer to a request from `origin`. With CORS configured, every
 /// answer says `Vary: Origin` (caches must not hand one origin's answer to another).
@@ -16,13 +19,17 @@ pub fn cors_headers(cfg: &ProxyConfig, origin: Option<&str>) -> Vec<(&'static st
     if !any && !cfg.cors_origins.iter().any(|o| o == origin) {
         return out;
     }
+    let named = cfg.cors_origins.iter().any(|o| o == origin);
     out.extend([
-        ("access-control-allow-origin", if any { "*".to_string() } else { origin.to_string() }),
+        ("access-control-allow-origin", if named { origin.to_string() } else { "*".to_string() }),
         ("access-control-allow-methods", "GET, POST, OPTIONS".into()),
-        ("access-control-allow-headers", "content-type, idempotency-key".into()),
-        ("access-control-expose-headers", "retry-after, x-request-id".into()),
+        ("access-control-allow-headers", "content-type, idempotency-key, last-event-id".into()),
+        ("access-control-expose-headers", format!("retry-after, x-request-id, {EVENTS_HEADER}")),
         ("access-control-max-age", "600".into()),
     ]);
+    if named {
+        out.push(("access-control-allow-credentials", "true".into()));
+    }
     out
 }
 
@@ -48,6 +55,12 @@ mod tests {
         assert!(cors_headers(&ProxyConfig::default(), Some("https://app.example")).is_empty());
         let h = cors_headers(&c, Some("https://app.example"));
         assert!(h.contains(&("access-control-allow-origin", "https://app.example".to_string())));
+        assert!(h.contains(&("access-control-allow-credentials", "true".to_string())), "a named origin sends its cookies");
+        assert!(h.iter().any(|(k, v)| *k == "access-control-expose-headers" && v.contains("apiframe-events")));
+        let any = ProxyConfig { cors_origins: vec!["*".into()], ..ProxyConfig::default() };
+        let h = cors_headers(&any, Some("https://app.example"));
+        assert!(h.contains(&("access-control-allow-origin", "*".to_string())));
+        assert!(!h.iter().any(|(k, _)| *k == "access-control-allow-credentials"), "never with *");
         assert!(origin_allowed(&c, None, "https://proxy.example"));
         assert!(origin_allowed(&c, Some("https://proxy.example"), "https://proxy.example"));
         assert!(!origin_allowed(&c, Some("https://evil.example"), "https://proxy.example"));

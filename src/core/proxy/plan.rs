@@ -26,11 +26,22 @@ pub enum Plan {
         /// The caller's identity.
         owner: String,
     },
+    /// Stream the job's changes, after the same check as a read: an identified caller's only
+    /// when it submitted the job; a shared caller's (`owner: None`) any job the proxy holds.
+    Stream {
+        /// The job asked for.
+        job_id: String,
+        /// The caller's identity, or `None` for a shared caller.
+        owner: Option<String>,
+    },
 }
 
 /// The plan for `route` called by `owner` (the identity `authorize` named), or by a shared
 /// caller (`None`).
 pub fn plan(route: Route, owner: Option<String>) -> Plan {
+    if let Route::JobEvents(job_id) = route {
+        return Plan::Stream { job_id, owner };
+    }
     let Some(owner) = owner else {
         return Plan::Forward(route);
     };
@@ -38,6 +49,7 @@ pub fn plan(route: Route, owner: Option<String>) -> Plan {
         Route::Generate => Plan::SubmitOwned { owner },
         Route::GetJob(job_id) => Plan::ReadOwned { job_id, owner },
         Route::ListJobs => Plan::ListOwned { owner },
+        Route::JobEvents(job_id) => Plan::Stream { job_id, owner: Some(owner) },
     }
 }
 
@@ -52,6 +64,8 @@ mod tests {
         assert_eq!(plan(Route::Generate, alice()), Plan::SubmitOwned { owner: owner.clone() });
         assert_eq!(plan(Route::GetJob("j".into()), alice()), Plan::ReadOwned { job_id: "j".into(), owner: owner.clone() });
         assert_eq!(plan(Route::ListJobs, alice()), Plan::ListOwned { owner });
+        assert_eq!(plan(Route::JobEvents("j".into()), alice()), Plan::Stream { job_id: "j".into(), owner: alice() });
+        assert_eq!(plan(Route::JobEvents("j".into()), None), Plan::Stream { job_id: "j".into(), owner: None });
         for route in [Route::Generate, Route::GetJob("j".into()), Route::ListJobs] {
             assert_eq!(plan(route.clone(), None), Plan::Forward(route));
         }

@@ -41,6 +41,18 @@ impl Refusal {
         Refusal::invalid(e.field().unwrap_or(""), &e.message)
     }
 
+    /// A job's event stream asked of a job whose events this proxy does not hold (submitted
+    /// elsewhere, ended before it was submitted here, or forgotten): 404, saying to read it.
+    pub fn no_events() -> Self {
+        Refusal::new(404, "This proxy holds no events for this job: read it with GET /v2/jobs/{id}")
+    }
+
+    /// A webhook event the app's `jobRecords` could not take: 503, so the service delivers it
+    /// again.
+    pub fn records_unavailable() -> Self {
+        Refusal::new(503, "The proxy could not record this event; deliver it again later")
+    }
+
     /// The request's URL cannot be parsed.
     pub fn bad_url() -> Self {
         Refusal::new(400, "Bad request URL")

@@ -14,6 +14,9 @@ pub enum Route {
     GetJob(String),
     /// `GET /v2/jobs`.
     ListJobs,
+    /// `GET /v2/jobs/{id}/events`, the id lowercased: the job's Server-Sent Events stream,
+    /// served by the proxy itself (only with `webhookUrl`), never forwarded.
+    JobEvents(String),
 }
 
 /// A request the proxy takes.
@@ -40,7 +43,7 @@ impl Route {
     pub fn upstream_path(&self, search: &str) -> String {
         match self {
             Route::Generate => GENERATE.to_string(),
-            Route::GetJob(id) => format!("{JOBS}/{id}"),
+            Route::GetJob(id) | Route::JobEvents(id) => format!("{JOBS}/{id}"),
             Route::ListJobs => format!("{JOBS}{search}"),
         }
     }
@@ -68,6 +71,10 @@ pub fn route(cfg: &ProxyConfig, method: &str, path: &str) -> Result<Routed, Refu
         JOBS => (Route::ListJobs, "GET"),
         r => match r.strip_prefix("/v2/jobs/") {
             Some(id) if is_uuid(id) => (Route::GetJob(id.to_ascii_lowercase()), "GET"),
+            Some(rest) => match rest.strip_suffix("/events") {
+                Some(id) if is_uuid(id) && cfg.webhook.is_some() => (Route::JobEvents(id.to_ascii_lowercase()), "GET"),
+                _ => return Err(not_found()),
+            },
             _ => return Err(not_found()),
         },
     };
@@ -116,6 +123,12 @@ mod tests {
         assert_eq!(route(&hooked, "POST", "/api/reve/hook"), Ok(Routed::Webhook));
         assert_eq!(route(&hooked, "GET", "/api/reve/hook").unwrap_err().allow, Some("POST"));
         assert_eq!(call("POST", "/api/reve/hook").unwrap_err().status, 404, "no route without webhookUrl");
+        let events = format!("/api/reve/v2/jobs/{}/events", id.to_uppercase());
+        assert_eq!(route(&hooked, "GET", &events), Ok(Routed::Call(Route::JobEvents(id.into()))));
+        assert_eq!(route(&hooked, "OPTIONS", &events), Ok(Routed::Preflight));
+        assert_eq!(route(&hooked, "POST", &events).unwrap_err().allow, Some("GET"));
+        assert_eq!(route(&hooked, "GET", "/api/reve/v2/jobs/x/events").unwrap_err().status, 404);
+        assert_eq!(call("GET", &events).unwrap_err().status, 404, "no stream without webhookUrl");
         assert_eq!(Route::ListJobs.upstream_path("?limit=5"), "/v2/jobs?limit=5");
         assert_eq!(Route::GetJob(id.into()).upstream_path("?x"), format!("/v2/jobs/{id}"));
     }

@@ -6,6 +6,8 @@
 //! - `record`: the job as the proxy holds it, merged monotonically (a final status is final,
 //!   progress only rises), each change numbered.
 //! - `fallback`: when the proxy must look upstream itself because events stopped coming.
+//! - `stream`: a job's Server-Sent Events stream (`{prefix}/v2/jobs/{id}/events`): where it is,
+//!   what a resuming caller is owed, each event's bytes.
 //! - `memory`: the record of one process, behind [`JobRecords`], the few methods a shared
 //!   store (a Durable Object, Redis) would implement.
 
@@ -13,11 +15,13 @@ mod event;
 mod fallback;
 mod memory;
 mod record;
+mod stream;
 
 pub use event::{update_of, WebhookBody};
-pub use fallback::{look, Look};
+pub use fallback::{look, look_due_in_ms, Look, PUSHED_SILENCE_MS};
 pub use memory::{MemoryRecords, RECORDS_CAP};
 pub use record::{JobRecord, Merge, Seen, Source};
+pub use stream::{event, events_path, opening, step, Opening, Step, EVENTS_HEADER, KEEP_ALIVE, KEEP_ALIVE_MS};
 
 use crate::core::job::Job;
 

@@ -70,6 +70,10 @@ pub struct JobRecord {
     pub heard_ms: f64,
     /// What it learned, oldest first, for the poll schedule.
     pub seen: Vec<Seen>,
+    /// Whether an event has moved it: the service reaches this proxy, so a silence is more
+    /// likely a pause than a loss (the fallback waits longer before looking).
+    #[serde(default)]
+    pub pushed: bool,
 }
 
 /// `ms` since the epoch as RFC 3339, as the service writes `createdAt`.
@@ -110,7 +114,7 @@ impl JobRecord {
             ..Job::default()
         };
         let seen = vec![Seen { at_ms: 0.0, processing: job.status().is_past_queue(), progress: None }];
-        JobRecord { job, owner, seq: 1, submitted_ms: now_ms, heard_ms: now_ms, seen }
+        JobRecord { job, owner, seq: 1, submitted_ms: now_ms, heard_ms: now_ms, seen, pushed: false }
     }
 
     /// Whether a submission answered with `status` opens a record: not when the job has ended
@@ -145,6 +149,7 @@ impl JobRecord {
             return Merge::Stale;
         }
         self.hear(&update, now_ms);
+        self.pushed |= source == Source::Event;
         let j = &mut self.job;
         overlay(&mut j.status, update.status);
         overlay(&mut j.model, update.model);

@@ -10,10 +10,13 @@
 //! store), `owner_record` (reading and writing that record around the upstream call),
 //! `owned_list` (a caller's listing, read back a few jobs at a time), `answer` (Responses).
 //! With `webhookUrl`: `webhook_receiver` (the service's signed events), `job_records` (each
-//! job as they tell it) and `pushed_job` (submissions opening a record, reads answered from it).
+//! job as they tell it), `pushed_job` (submissions opening a record, reads answered from it)
+//! and `event_stream` (a job's changes as Server-Sent Events); `shared_records` (the app's
+//! `jobRecords`, for many processes).
 
 mod answer;
 mod authorize;
+mod event_stream;
 mod job_records;
 mod job_store;
 mod options;
@@ -21,6 +24,7 @@ mod owned_list;
 mod owner_record;
 mod pipeline;
 mod pushed_job;
+mod shared_records;
 mod submission;
 mod webhook_receiver;
 
@@ -65,8 +69,8 @@ struct Proxy {
 /// Creates the proxy handler. `apiKey` is required; requests are refused (401) unless
 /// `authorize(request)` approves them or `allowAnonymous` is true. When `authorize` resolves
 /// to the caller's identity (a string), each caller reads and lists only its own jobs. With
-/// `webhookUrl`, the proxy receives each job's signed events there and answers reads of its
-/// jobs from them. An option name it does not know throws, naming it.
+/// `webhookUrl`, the proxy receives each job's signed events there, answers reads of its jobs
+/// from them and streams each job's changes at `GET {prefix}/v2/jobs/{id}/events`. An option name it does not know throws, naming it.
 #[wasm_bindgen(js_name = createProxyHandler, unchecked_return_type = "(request: Request) => Promise<Response>")]
 pub fn create_proxy_handler(
     #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,

@@ -46,7 +46,7 @@ pub(super) fn build(o: &wasm_bindgen::JsValue) -> Result<Proxy, ApiError> {
     Ok(Proxy {
         cfg,
         api_key: api_key.clone(),
-        records: JobRecordStore::in_memory(),
+        records: JobRecordStore::from_option(&o.job_records)?,
         expected: Cell::new(DurationEstimate::REVE),
         looking: Default::default(),
         upstream: Transport::new(upstream, Some(api_key), args::function("fetch", &o.fetch)?, UPSTREAM_TIMEOUT_MS),

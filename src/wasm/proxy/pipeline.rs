@@ -7,7 +7,9 @@
 use web_sys::{AbortSignal, Request as JsRequest, Response, Url};
 
 use super::answer::{respond, Answer};
-use super::{authorize, owned_list, owner_record, submission, Proxy};
+use std::rc::Rc;
+
+use super::{authorize, event_stream, owned_list, owner_record, submission, Proxy};
 use crate::core::error::ApiError;
 use crate::core::proxy::{self, Caller, Plan, Refusal, Route, Routed};
 use crate::wasm::args;
@@ -28,7 +30,7 @@ struct Call<'a> {
 
 impl Proxy {
     /// The answer to one request.
-    pub(super) async fn handle(&self, req: JsRequest) -> Result<Response, Failure> {
+    pub(super) async fn handle(self: &Rc<Self>, req: JsRequest) -> Result<Response, Failure> {
         let Ok(url) = Url::new(&req.url()) else {
             return respond(Answer::Refused(Refusal::bad_url()), &[]);
         };
@@ -39,7 +41,7 @@ impl Proxy {
     }
 
     /// The steps up to the plan; `Err` only for the app's bug in `authorize`.
-    async fn serve(&self, req: &JsRequest, url: &Url, origin: Option<&str>) -> Result<Answer, ApiError> {
+    async fn serve(self: &Rc<Self>, req: &JsRequest, url: &Url, origin: Option<&str>) -> Result<Answer, ApiError> {
         if !proxy::origin_allowed(&self.cfg, origin, &url.origin()) {
             return Ok(Answer::Refused(Refusal::origin_refused()));
         }
@@ -66,33 +68,43 @@ impl Proxy {
     }
 
     /// The plan, carried out.
-    async fn carry_out(&self, plan: Plan, call: &Call<'_>) -> Result<Answer, Refusal> {
+    async fn carry_out(self: &Rc<Self>, plan: Plan, call: &Call<'_>) -> Result<Answer, Refusal> {
         Ok(match plan {
-            Plan::Forward(Route::Generate) => Answer::Upstream(self.submit(call, None).await?),
+            Plan::Forward(Route::Generate) => self.submit(call, None).await?,
             Plan::Forward(Route::GetJob(job_id)) => self.read(job_id, call).await?,
             Plan::Forward(route) => Answer::Upstream(self.forward(&route, None, call).await?),
             Plan::ReadOwned { job_id, owner } => {
                 owner_record::check_read(&self.owners, &job_id, &owner).await?;
                 self.read(job_id, call).await?
             }
-            Plan::SubmitOwned { owner } => Answer::Upstream(self.submit(call, Some(&owner)).await?),
+            Plan::SubmitOwned { owner } => self.submit(call, Some(&owner)).await?,
             Plan::ListOwned { owner } => {
                 owned_list::list(&self.owners, &self.upstream, &owner, call.url, call.signal.as_ref()).await?
+            }
+            Plan::Stream { job_id, owner } => {
+                if let Some(owner) = owner {
+                    owner_record::check_read(&self.owners, &job_id, &owner).await?;
+                }
+                let last_event_id = header(&call.req.headers(), "last-event-id")
+                    .or_else(|| call.url.search_params().get("lastEventId"));
+                event_stream::open(self, job_id, last_event_id.as_deref(), call.signal.clone()).await?
             }
         })
     }
 
     /// A submission: its body checked (and, with `webhookUrl`, given the proxy's webhook),
     /// forwarded, then recorded: whose job it made (for an identified caller), and the job
-    /// itself when the proxy receives its events.
-    async fn submit(&self, call: &Call<'_>, owner: Option<&str>) -> Result<Received, Refusal> {
+    /// itself when the proxy receives its events (the answer then names the job's stream).
+    async fn submit(&self, call: &Call<'_>, owner: Option<&str>) -> Result<Answer, Refusal> {
         let body = submission::checked_body(&self.cfg, call.req).await?;
         let received = self.forward(&Route::Generate, Some(body.clone()), call).await?;
         if let Some(owner) = owner {
             owner_record::record(&self.owners, &received, owner).await?;
         }
-        self.open_record(&received, &body, owner).await;
-        Ok(received)
+        Ok(match self.open_record(&received, &body, owner).await {
+            Some(events) => Answer::Accepted { received, events },
+            None => Answer::Upstream(received),
+        })
     }
 
     /// A read of a job: from its record when the proxy holds one, else from the service.

@@ -12,21 +12,21 @@ use wasm_bindgen::JsValue;
 use super::answer::Answer;
 use super::Proxy;
 use crate::core::job::{Job, JobAccepted};
-use crate::core::pushed::{look, JobRecord, Look, Merge, Source};
+use crate::core::pushed::{events_path, look, JobRecord, Look, Merge, Source};
 use crate::core::proxy::Refusal;
 use crate::core::response::is_success;
 use crate::wasm::host::json_parse;
 use crate::wasm::transport::{Received, Request};
 
 /// A look upstream in flight for a job, ended (even by the caller's abort) when dropped.
-struct Looking<'a> {
+pub(super) struct Looking<'a> {
     set: &'a RefCell<HashSet<String>>,
     job_id: String,
 }
 
 impl<'a> Looking<'a> {
     /// Starts a look at `job_id`, or `None` when one is in flight already.
-    fn start(set: &'a RefCell<HashSet<String>>, job_id: &str) -> Option<Looking<'a>> {
+    pub(super) fn start(set: &'a RefCell<HashSet<String>>, job_id: &str) -> Option<Looking<'a>> {
         set.borrow_mut().insert(job_id.to_string()).then(|| Looking { set, job_id: job_id.to_string() })
     }
 }
@@ -38,34 +38,33 @@ impl Drop for Looking<'_> {
 }
 
 /// The JSON of `job` as `getJob` returns it (nulls kept, as the service writes them).
-fn to_json(job: &Job) -> Result<JsValue, Refusal> {
+pub(super) fn to_json(job: &Job) -> Result<JsValue, Refusal> {
     let out = serde_wasm_bindgen::Serializer::json_compatible();
     serde::Serialize::serialize(job, &out).map_err(|_| Refusal::upstream_malformed())
 }
 
 impl Proxy {
     /// After the service answered a submission whose body was `sent`: opens the job's record
-    /// (owned by `owner`, or shared), when there is a job and a webhook to push it.
-    pub(super) async fn open_record(&self, received: &Received, sent: &str, owner: Option<&str>) {
+    /// (owned by `owner`, or shared), when there is a job and a webhook to push it; the path of
+    /// the job's event stream when the proxy holds its record.
+    pub(super) async fn open_record(&self, received: &Received, sent: &str, owner: Option<&str>) -> Option<String> {
         if self.cfg.webhook.is_none() || !is_success(received.status) {
-            return;
+            return None;
         }
         let accepted: JobAccepted = json_parse(&received.text)
             .ok()
             .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
             .unwrap_or_default();
-        let Some(job_id) = accepted.job_id.0.map(|id| id.to_ascii_lowercase()) else {
-            return;
-        };
+        let job_id = accepted.job_id.0.map(|id| id.to_ascii_lowercase())?;
         let input: Option<serde_json::Value> =
             json_parse(&JsValue::from_str(sent)).ok().and_then(|v| serde_wasm_bindgen::from_value(v).ok());
         let model = input.as_ref().and_then(|i| i.get("model")?.as_str().map(str::to_string)).unwrap_or_else(|| "reve-create".into());
         let status = accepted.status.0.unwrap_or_else(|| "QUEUED".into());
         if !JobRecord::opens_for(&status) {
-            return;
+            return None;
         }
         let record = JobRecord::open(&job_id, &status, &model, input, owner.map(str::to_string), js_sys::Date::now());
-        self.records.open(record).await;
+        self.records.open(record).await.then(|| events_path(&self.cfg.prefix, &job_id))
     }
 
     /// `GET /v2/jobs/{id}` from the record, or `None` when this proxy holds no record of it.
@@ -74,15 +73,19 @@ impl Proxy {
         let record = self.records.get(job_id).await?;
         let now = js_sys::Date::now();
         let due = look(&record, now, &self.expected.get()) == Look::Upstream;
+        let events = events_path(&self.cfg.prefix, job_id);
         let Some(_looking) = due.then(|| Looking::start(&self.looking, job_id)).flatten() else {
-            return Some(to_json(&record.job).map(Answer::Job));
+            return Some(to_json(&record.job).map(|job| Answer::Job { job, events }));
         };
-        Some(self.look_upstream(job_id, signal).await)
+        Some(self.look_upstream(job_id, signal).await.map(|answer| match answer {
+            Answer::Job { job, .. } => Answer::Job { job, events },
+            other => other,
+        }))
     }
 
     /// One look upstream for `job_id`, merged into its record; a refusal from the service is
     /// passed on as it came.
-    async fn look_upstream(&self, job_id: &str, signal: Option<&web_sys::AbortSignal>) -> Result<Answer, Refusal> {
+    pub(super) async fn look_upstream(&self, job_id: &str, signal: Option<&web_sys::AbortSignal>) -> Result<Answer, Refusal> {
         let request = Request::get(crate::core::proxy::Route::GetJob(job_id.to_string()).upstream_path(""));
         let received = self.upstream.attempt(&request, signal).await.map_err(|f| Refusal::upstream_failed(f.code()))?;
         if received.status != 200 {
@@ -92,11 +95,12 @@ impl Proxy {
             .ok()
             .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
             .ok_or_else(Refusal::upstream_malformed)?;
-        if let Merge::Ended(_) = self.records.merge(job_id, job, Source::Look, js_sys::Date::now()).await {
+        if let Ok(Merge::Ended(_)) = self.records.merge(job_id, job, Source::Look, js_sys::Date::now()).await {
             self.learn_duration(job_id).await;
         }
         let record = self.records.get(job_id).await.ok_or_else(Refusal::upstream_malformed)?;
-        to_json(&record.job).map(Answer::Job)
+        let events = events_path(&self.cfg.prefix, job_id);
+        to_json(&record.job).map(|job| Answer::Job { job, events })
     }
 
     /// When a job's record just ended, learns how long it ran (by the service's clock when it

@@ -40,7 +40,9 @@ impl Proxy {
         let Some((job_id, update)) = update_of(body) else {
             return Err(Refusal::not_an_event("Body is not an Apiframe event"));
         };
-        if let Merge::Ended(_) = self.records.merge(&job_id, update, Source::Event, js_sys::Date::now()).await {
+        // A store that failed answers 503: the service delivers the event again.
+        let merged = self.records.merge(&job_id, update, Source::Event, js_sys::Date::now()).await;
+        if let Merge::Ended(_) = merged.map_err(|_| Refusal::records_unavailable())? {
             self.learn_duration(&job_id).await;
         }
         Ok(Answer::Received)
