@@ -271,12 +271,13 @@ pub(super) async fn run_one_with(
     signal: Option<&AbortSignal>,
     on_progress: &dyn Fn(&JsValue),
 ) -> Result<JsValue, Failure> {
-    let accepted = shared.transport.send(shared.retry, submission, signal).await?;
+    let (accepted, stream) = shared.transport.send_noting_stream(shared.retry, submission, signal).await?;
     let accepted: JobAccepted = serde_wasm_bindgen::from_value(accepted).unwrap_or_default();
     let id = accepted.job_id.0.clone().unwrap_or_default();
     let waited = async {
         let (wait, path) = Wait::after_submission(&accepted, timeout_ms)?;
-        let poller = Poller::new(shared, wait, Request { headers, ..Request::get(path) });
+        let mut poller = Poller::new(shared, wait, Request { headers, ..Request::get(path) });
+        poller.follow(shared, stream);
         wait_for(shared, poller, signal, on_progress).await
     };
     // From here the job exists: no failure may invite a second submission.

@@ -11,6 +11,7 @@ mod capabilities;
 mod client;
 mod download;
 mod host;
+mod job_stream;
 mod js_error;
 mod js_fields;
 mod options;

@@ -18,6 +18,7 @@ use super::race::bounded;
 use super::retrying::Retrying;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::extra_headers::Header;
+use crate::core::pushed::EVENTS_HEADER;
 use crate::core::response::{self, Answer, Body, Shape};
 use crate::core::rate_gate::RateGate;
 use crate::core::retry::{Attempts, RetryPolicy};
@@ -217,15 +218,56 @@ impl Transport {
     /// The request until it succeeds or the core says to stop: retries wait the policy's
     /// backoff (or `Retry-After`), and only replay-safe requests are retried.
     pub async fn send(&self, retry: RetryPolicy, r: &Request, signal: Option<&AbortSignal>) -> Result<JsValue, Failure> {
+        self.exchange(retry, r, signal, false).await.map(|(body, _)| body)
+    }
+
+    /// `send`, and the `Apiframe-Events` header of its answer: the job stream a proxy offers
+    /// (`job_stream.rs`), for the requests a wait makes.
+    pub async fn send_noting_stream(
+        &self,
+        retry: RetryPolicy,
+        r: &Request,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(JsValue, Option<String>), Failure> {
+        self.exchange(retry, r, signal, true).await
+    }
+
+    async fn exchange(
+        &self,
+        retry: RetryPolicy,
+        r: &Request,
+        signal: Option<&AbortSignal>,
+        note_stream: bool,
+    ) -> Result<(JsValue, Option<String>), Failure> {
         let attempts = Attempts::new(retry, r.method, r.idempotency_key.is_some());
         let what = || r.what();
         let mut retrying = Retrying::new(attempts, Some(&self.gate), signal, &what);
         loop {
             retrying.ready().await?;
-            match self.attempt(r, signal).await.and_then(Received::into_result) {
+            let answer = self.attempt(r, signal).await.and_then(|received| {
+                let stream = if note_stream { header(&received.headers, EVENTS_HEADER) } else { None };
+                received.into_result().map(|body| (body, stream))
+            });
+            match answer {
                 Ok(v) => return Ok(v),
                 Err(f) => retrying.failed(f)?,
             }
         }
+    }
+
+    /// A job stream's request (`job_stream.rs`): the client's headers, the call's and the key,
+    /// as every API request has, asking for `text/event-stream`, from `last_event_id` when it
+    /// resumes.
+    pub fn stream_init(&self, extra: &[Header], last_event_id: Option<&str>, signal: &AbortSignal) -> Result<RequestInit, JsValue> {
+        let init = RequestInit::new();
+        init.set_method("GET");
+        init.set_signal(Some(signal));
+        let headers = self.base_headers(extra)?;
+        set(&headers, "accept", "text/event-stream")?;
+        if let Some(id) = last_event_id {
+            set(&headers, "last-event-id", id)?;
+        }
+        init.set_headers(&headers);
+        Ok(init)
     }
 }

@@ -9,18 +9,23 @@ use web_sys::AbortSignal;
 use super::client::Shared;
 use super::js_error::Failure;
 use super::host::now;
+use super::job_stream::{JobStream, Pushed};
 use super::race::{race, sleep, Won};
 use super::transport::Request;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::job::Job;
 use crate::core::wait::{Next, Wait};
 
-/// One wait's state: the core's `Wait`, the request that looks, and what comes next.
+/// One wait's state: the core's `Wait`, the request that looks, and what comes next; and the
+/// proxy's job stream, once an answer named one (then the looks come pushed).
 pub struct Poller {
     wait: Wait,
     request: Request,
     next: Next,
     started: f64,
+    stream: Option<JobStream>,
+    /// A stream was had and lost: this wait polls to its end.
+    polling_only: bool,
 }
 
 /// What one look saw: the service's job, and whether its status or progress changed.
@@ -32,7 +37,14 @@ pub struct Seen {
 impl Poller {
     pub fn new(shared: &Shared, wait: Wait, request: Request) -> Poller {
         let next = wait.first(&shared.estimate.get(), shared.bounds);
-        Poller { wait, request, next, started: now() }
+        Poller { wait, request, next, started: now(), stream: None, polling_only: false }
+    }
+
+    /// Follows the job stream an answer named (its `Apiframe-Events` header), if it may.
+    pub fn follow(&mut self, shared: &Shared, stream_path: Option<String>) {
+        if self.stream.is_none() && !self.polling_only {
+            self.stream = stream_path.and_then(|path| JobStream::at(&shared.transport.base_url, &path));
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -57,6 +69,19 @@ impl Poller {
     /// Sleeps as scheduled and looks once; `next()` then says what follows. The deadline coming
     /// first is a `timeout` (no poll starts at or after it).
     pub async fn look(&mut self, shared: &Shared, signal: Option<&AbortSignal>) -> Result<Seen, Failure> {
+        if let Some(stream) = self.stream.as_mut() {
+            match stream.next(&shared.transport, &self.request.headers, signal).await? {
+                Pushed::Job(job) => return Ok(self.observe(shared, job)),
+                Pushed::Gone => {
+                    // Look at once, then on the schedule: the stream may have missed the end.
+                    self.stream = None;
+                    self.polling_only = true;
+                    if let Next::Poll(_) = self.next {
+                        self.next = Next::Poll(0.0);
+                    }
+                }
+            }
+        }
         let (ms, expires) = match self.next {
             Next::Poll(ms) => (ms, false),
             Next::Expire(ms) => (ms, true),
@@ -72,7 +97,13 @@ impl Poller {
         if expires {
             return Err(self.timed_out());
         }
-        let job_js = shared.transport.send(shared.retry, &self.request, signal).await?;
+        let (job_js, stream) = shared.transport.send_noting_stream(shared.retry, &self.request, signal).await?;
+        self.follow(shared, stream);
+        Ok(self.observe(shared, job_js))
+    }
+
+    /// What a look (polled or pushed) saw, read by the core's `Wait`.
+    fn observe(&mut self, shared: &Shared, job_js: JsValue) -> Seen {
         let job: Job = serde_wasm_bindgen::from_value(job_js.clone()).unwrap_or_default();
         let waited = now() - self.started;
         let verdict = self.wait.observe(&job, waited, &shared.estimate.get(), shared.bounds);
@@ -82,7 +113,7 @@ impl Poller {
             shared.estimate.set(e);
         }
         self.next = verdict.next;
-        Ok(Seen { job: job_js, changed: verdict.changed })
+        Seen { job: job_js, changed: verdict.changed }
     }
 }
 
