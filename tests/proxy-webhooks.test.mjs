@@ -142,8 +142,9 @@ describe("a proxy with webhookUrl", () => {
     await emu.fault({ kind: "webhook_lost" });
     const { jobId } = await proxy.client.generate({ prompt: "read by many tabs" });
     const before = proxy.upstream.gets;
-    // Past the schedule's first wait (a fifth of the expected duration: 3 s until jobs were seen to end), no event heard.
-    await sleep(3500);
+    // No event heard: past the wait for a first event (twice what first events took here, the
+    // earlier tests' jobs, and at least 5 s: longer than the schedule's first wait).
+    await sleep(5500);
     const answers = await Promise.all(Array.from({ length: 5 }, () => read(proxy, jobId)));
     assert.ok(answers.every((r) => r.status === 200));
     assert.equal(proxy.upstream.gets, before + 1);

@@ -18,7 +18,7 @@ mod record;
 mod stream;
 
 pub use event::{update_of, WebhookBody};
-pub use fallback::{look, look_due_in_ms, Look, PUSHED_SILENCE_MS};
+pub use fallback::{look, look_due_in_ms, FirstEvent, Look, PUSHED_SILENCE_MS};
 pub use memory::{MemoryRecords, RECORDS_CAP};
 pub use record::{JobRecord, Merge, Seen, Source};
 pub use stream::{event, events_path, opening, step, Opening, Step, EVENTS_HEADER, KEEP_ALIVE, KEEP_ALIVE_MS};

@@ -42,6 +42,9 @@ pub struct Seen {
     pub at_ms: f64,
     pub processing: bool,
     pub progress: Option<u8>,
+    /// Whether an event told it (not a look).
+    #[serde(default)]
+    pub by_event: bool,
 }
 
 impl From<Seen> for Observation {
@@ -74,6 +77,10 @@ pub struct JobRecord {
     /// likely a pause than a loss (the fallback waits longer before looking).
     #[serde(default)]
     pub pushed: bool,
+    /// The longest wait between two events that moved it (the first counted from the
+    /// submission): the service's own cadence, which the fallback's patience follows.
+    #[serde(default)]
+    pub event_gap_ms: f64,
 }
 
 /// `ms` since the epoch as RFC 3339, as the service writes `createdAt`.
@@ -113,8 +120,8 @@ impl JobRecord {
             input,
             ..Job::default()
         };
-        let seen = vec![Seen { at_ms: 0.0, processing: job.status().is_past_queue(), progress: None }];
-        JobRecord { job, owner, seq: 1, submitted_ms: now_ms, heard_ms: now_ms, seen, pushed: false }
+        let seen = vec![Seen { at_ms: 0.0, processing: job.status().is_past_queue(), progress: None, by_event: false }];
+        JobRecord { job, owner, seq: 1, submitted_ms: now_ms, heard_ms: now_ms, seen, pushed: false, event_gap_ms: 0.0 }
     }
 
     /// Whether a submission answered with `status` opens a record: not when the job has ended
@@ -144,11 +151,15 @@ impl JobRecord {
         let ahead = new_stage > stage || (new_stage == stage && stage == 1 && new_p > p);
         if !ahead {
             if source == Source::Look && !self.is_final() {
-                self.hear(&update, now_ms);
+                self.hear(&update, source, now_ms);
             }
             return Merge::Stale;
         }
-        self.hear(&update, now_ms);
+        if source == Source::Event {
+            let since = self.seen.iter().rev().find(|s| s.by_event).map_or(0.0, |s| s.at_ms);
+            self.event_gap_ms = self.event_gap_ms.max(now_ms - self.submitted_ms - since);
+        }
+        self.hear(&update, source, now_ms);
         self.pushed |= source == Source::Event;
         let j = &mut self.job;
         overlay(&mut j.status, update.status);
@@ -190,14 +201,15 @@ impl JobRecord {
         Merge::Advanced(self.seq)
     }
 
-    /// Notes that `job` was seen at `now_ms`.
-    fn hear(&mut self, job: &Job, now_ms: f64) {
+    /// Notes that `job` was seen at `now_ms`, told by `source`.
+    fn hear(&mut self, job: &Job, source: Source, now_ms: f64) {
         self.heard_ms = self.heard_ms.max(now_ms);
         let status = job.status();
         let seen = Seen {
             at_ms: (now_ms - self.submitted_ms).max(0.0),
             processing: status.is_past_queue() && !matches!(status, Status::Other(ref s) if s.is_empty()),
             progress: job.progress(),
+            by_event: source == Source::Event,
         };
         if self.seen.len() >= SEEN_CAP {
             self.seen.remove(1);

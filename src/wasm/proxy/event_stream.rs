@@ -174,7 +174,7 @@ impl Feed {
     /// Whether a look upstream is due now.
     fn look_due(&self, record: &JobRecord) -> bool {
         let wall = Date::now();
-        let due_in = look_due_in_ms(record, wall, &self.proxy.expected.get());
+        let due_in = look_due_in_ms(record, wall, &self.proxy.expected.get(), &self.proxy.first_event.get());
         wall >= self.look_after && due_in.is_some_and(|ms| ms <= 0.0)
     }
 
@@ -185,7 +185,7 @@ impl Feed {
         }
         let keep_alive = KEEP_ALIVE_MS - (now() - self.quiet_since);
         let wall = Date::now();
-        let look = look_due_in_ms(record, wall, &self.proxy.expected.get()).map(|ms| ms.max(self.look_after - wall));
+        let look = look_due_in_ms(record, wall, &self.proxy.expected.get(), &self.proxy.first_event.get()).map(|ms| ms.max(self.look_after - wall));
         let wait_ms = look.map_or(keep_alive, |l| l.min(keep_alive)).clamp(0.0, KEEP_ALIVE_MS).ceil() as u32;
         let gone = select(Aborted::new(Some(stop)), Aborted::new(caller));
         let changed = pin!(changes.changed());

@@ -39,6 +39,7 @@ use super::js_error::Failure;
 use super::transport::Transport;
 use super::trap;
 use crate::core::poll_schedule::DurationEstimate;
+use crate::core::pushed::FirstEvent;
 use crate::core::proxy::ProxyConfig;
 use job_records::JobRecordStore;
 use job_store::JobOwners;
@@ -62,6 +63,8 @@ struct Proxy {
     records: JobRecordStore,
     /// How long jobs take, learned from those whose end the proxy saw: paces its looks upstream.
     expected: Cell<DurationEstimate>,
+    /// How long first events take to reach this proxy: paces its looks at jobs not heard from.
+    first_event: Cell<FirstEvent>,
     /// The jobs being looked at upstream right now.
     looking: RefCell<HashSet<String>>,
 }

@@ -6,6 +6,7 @@ use std::cell::Cell;
 use super::job_records::JobRecordStore;
 use super::job_store::JobOwners;
 use crate::core::poll_schedule::DurationEstimate;
+use crate::core::pushed::FirstEvent;
 use super::Proxy;
 use crate::core::decode::decode;
 use crate::core::error::ApiError;
@@ -48,6 +49,7 @@ pub(super) fn build(o: &wasm_bindgen::JsValue) -> Result<Proxy, ApiError> {
         api_key: api_key.clone(),
         records: JobRecordStore::from_option(&o.job_records)?,
         expected: Cell::new(DurationEstimate::REVE),
+        first_event: Cell::new(FirstEvent::default()),
         looking: Default::default(),
         upstream: Transport::new(upstream, Some(api_key), args::function("fetch", &o.fetch)?, UPSTREAM_TIMEOUT_MS),
         authorize: args::function("authorize", &o.authorize)?,

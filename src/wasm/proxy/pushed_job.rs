@@ -72,7 +72,7 @@ impl Proxy {
     pub(super) async fn read_pushed(&self, job_id: &str, signal: Option<&web_sys::AbortSignal>) -> Option<Result<Answer, Refusal>> {
         let record = self.records.get(job_id).await?;
         let now = js_sys::Date::now();
-        let due = look(&record, now, &self.expected.get()) == Look::Upstream;
+        let due = look(&record, now, &self.expected.get(), &self.first_event.get()) == Look::Upstream;
         let events = events_path(&self.cfg.prefix, job_id);
         let Some(_looking) = due.then(|| Looking::start(&self.looking, job_id)).flatten() else {
             return Some(to_json(&record.job).map(|job| Answer::Job { job, events }));
@@ -101,6 +101,15 @@ impl Proxy {
         let record = self.records.get(job_id).await.ok_or_else(Refusal::upstream_malformed)?;
         let events = events_path(&self.cfg.prefix, job_id);
         to_json(&record.job).map(|job| Answer::Job { job, events })
+    }
+
+    /// When a job's record just took its first change from an event, learns how long after its
+    /// submission that event came.
+    pub(super) async fn learn_first_event(&self, job_id: &str) {
+        let Some(record) = self.records.get(job_id).await else { return };
+        let mut first = self.first_event.get();
+        first.learn(record.heard_ms - record.submitted_ms);
+        self.first_event.set(first);
     }
 
     /// When a job's record just ended, learns how long it ran (by the service's clock when it

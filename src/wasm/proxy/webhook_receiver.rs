@@ -42,7 +42,12 @@ impl Proxy {
         };
         // A store that failed answers 503: the service delivers the event again.
         let merged = self.records.merge(&job_id, update, Source::Event, js_sys::Date::now()).await;
-        if let Merge::Ended(_) = merged.map_err(|_| Refusal::records_unavailable())? {
+        let merged = merged.map_err(|_| Refusal::records_unavailable())?;
+        // Sequence 2: the record's first change, told by this event.
+        if let Merge::Advanced(2) | Merge::Ended(2) = merged {
+            self.learn_first_event(&job_id).await;
+        }
+        if let Merge::Ended(_) = merged {
             self.learn_duration(&job_id).await;
         }
         Ok(Answer::Received)
