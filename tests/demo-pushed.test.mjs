@@ -113,6 +113,19 @@ test("through a proxy without webhookUrl: the page says polled, and the looks it
   }
 }));
 
+test("against the local emulator: the page says polled, and counts the looks as the emulator does", () => withDemo(["--job-ms", "1500"], async ({ emu, page }) => {
+  const before = (await emu.stats()).stats;
+  await page.fill("#prompt", "A lighthouse at dusk, from the emulator");
+  await generate(page);
+  assert.equal(await page.textContent("#job-status"), "COMPLETED");
+  const told = await page.textContent("#delivery");
+  const after = (await emu.stats()).stats;
+  const looks = after.jobRequests - before.jobRequests;
+  assert.ok(looks >= 1, `${looks} looks`);
+  assert.match(told, /^Polled: the page looked at the job on a schedule\. /, told);
+  assert.equal(Number(/This job cost (\d+) requests to the emulator/.exec(told)?.[1]), 1 + looks, told);
+}));
+
 test("from the demo's page, Chromium's own EventSource reads a job's stream on the proxy to COMPLETED", () => withDemo(["--job-ms", "1500"], async ({ emu, page }) => {
   const proxy = await proxyFor(emu);
   try {

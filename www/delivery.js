@@ -50,7 +50,9 @@ export function showDelivery() {
   const total = submissions + looks + streams;
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0] ?? "none";
   const where = proxy ? "the proxy" : "the emulator";
-  const text = `${told} ${ended ? "This job cost" : "So far it has cost"} ${plural(total, "request", "requests")} to ${where}: ${list}.`;
+  // A resumed wait has no submission: what it cost is its own.
+  const cost = !ended ? "So far it has cost" : submissions ? "This job cost" : "Resuming it cost";
+  const text = `${told} ${cost} ${plural(total, "request", "requests")} to ${where}: ${list}.`;
   if (line.textContent !== text) line.textContent = text;
   line.dataset.how = how;
 }
