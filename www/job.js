@@ -4,7 +4,7 @@ import { emulatorStats } from "./emulator.js";
 import { clearErrors, showError } from "./errors.js";
 import { report, takeFault } from "./failures.js";
 import { buildRequest, fillFrom } from "./form.js";
-import { client, entryOf, refusedAtOnce } from "./library.js";
+import { client, entryOf, refusedAtOnce, submissions } from "./library.js";
 import { setStatus, startWatching, stopWatching } from "./progress.js";
 import { showResult } from "./result.js";
 import { state } from "./state.js";
@@ -41,11 +41,26 @@ export function createJobs({ settled }) {
     const before = state.fault ? await emulatorStats() : null;
     state.requests = [];
     const controller = new AbortController();
-    const submission = c.generate(request, { signal: controller.signal });
+    // The job's news, while this job is the one watched: its id and status from the submission's
+    // answer, then each change `run` reports.
+    const news = (job) => {
+      if (state.watch.controller !== controller) return;
+      if (!state.watch.jobId) {
+        state.watch.jobId = job.id ?? job.jobId;
+        $("job-id").textContent = state.watch.jobId;
+      }
+      setStatus(job);
+    };
+    const onAccepted = (e) => { if (!state.watch.jobId) news(e.detail); };
+    submissions.addEventListener("accepted", onAccepted);
+    // `run`, not `generate` then `waitForJob`: through a proxy with an event stream, the wait
+    // follows the stream its submission's answer names, with no look first (2 requests a job).
+    const running = c.run(request, { signal: controller.signal, onProgress: news });
     // A request the library refuses is refused before anything is sent: the field says why,
     // and there is no job to show (nor a queued fault used up, nor the last report hidden).
-    const refused = await refusedAtOnce(submission);
+    const refused = await refusedAtOnce(running);
     if (refused) {
+      submissions.removeEventListener("accepted", onAccepted);
       $("generate").disabled = false;
       return showError(refused);
     }
@@ -53,14 +68,9 @@ export function createJobs({ settled }) {
     $("report").hidden = true;
     startWatching("submitting…", controller);
     setStatus({ status: "SUBMITTING" });
-    let jobId;
     let outcome;
     try {
-      const accepted = await submission;
-      jobId = accepted.jobId;
-      $("job-id").textContent = jobId;
-      setStatus(accepted);
-      const job = await c.waitForJob(jobId, { signal: controller.signal, onProgress: setStatus });
+      const job = await running;
       state.watch.done = true;
       state.lastSeed = request.reveParams.seed;
       $("seed-reuse").disabled = false;
@@ -68,8 +78,9 @@ export function createJobs({ settled }) {
       open(entryOf(job, request), c, request);
     } catch (e) {
       outcome = { error: e };
-      failed(e, jobId);
+      failed(e, state.watch.jobId ?? e?.jobId);
     } finally {
+      submissions.removeEventListener("accepted", onAccepted);
       stopWatching();
     }
     if (fault) await report(fault, outcome, before);
@@ -81,7 +92,9 @@ export function createJobs({ settled }) {
     clearErrors();
     const c = clientOrShowError();
     if (!c) return;
+    state.requests = [];
     startWatching(jobId, new AbortController());
+    state.watch.jobId = jobId;
     try {
       const job = await c.waitForJob(jobId, { signal: state.watch.controller.signal, onProgress: setStatus });
       state.watch.done = true;

@@ -13,6 +13,10 @@ export const capabilities = reveCapabilities();
 /** The local emulator's built-in key: public, and useless against the real service. */
 export const EMULATOR_KEY = "afk_local_dev";
 
+/** The page's clients' submissions as the service (or proxy) accepts them: an `accepted` event,
+ * its `detail` the answer ({jobId, status}), before `run` reports the job's first change. */
+export const submissions = new EventTarget();
+
 /** The client for the chosen connection (made once per connection). Throws an ApiframeError
  * for settings the library refuses (a bad proxy URL). */
 export function client() {
@@ -22,10 +26,17 @@ export function client() {
     const options = mode === "proxy"
       ? { baseUrl: proxyUrl }
       : { baseUrl: location.origin, apiKey: EMULATOR_KEY, dangerouslyAllowBrowser: true };
-    // The page's own fetch, counting what the library sends (shown after a tried failure).
-    const counting = (url, init) => {
-      state.requests.push({ method: init?.method ?? "GET", url: String(url) });
-      return fetch(url, init);
+    // The page's own fetch, counting what the library sends and how each was answered (shown
+    // after a tried failure, and as what a job cost: delivery.js).
+    const counting = async (url, init) => {
+      const sent = { method: init?.method ?? "GET", url: String(url), status: undefined };
+      state.requests.push(sent);
+      const response = await fetch(url, init);
+      sent.status = response.status;
+      if (sent.method === "POST" && response.status === 202) {
+        response.clone().json().then((detail) => submissions.dispatchEvent(new CustomEvent("accepted", { detail })), () => {});
+      }
+      return response;
     };
     state.clients.set(id, new ReveClient({ ...options, expectedDurationMs: state.expectedMs, fetch: counting }));
   }

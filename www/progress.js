@@ -1,5 +1,7 @@
 // The job panel while a job is watched: its id and status, the progress the service reported
-// (the bar is that, nothing more) and the time left, shown apart and labelled an estimate.
+// (the bar is that, nothing more), the time left, shown apart and labelled an estimate, and how
+// the job reaches the page (delivery.js).
+import { showDelivery } from "./delivery.js";
 import { state } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,7 +14,7 @@ export function setStatus(job) {
   if (typeof job.progress === "number") state.watch.reported = Math.max(state.watch.reported, job.progress);
 }
 
-/** Redraws the bar, the estimate and the time elapsed. */
+/** Redraws the bar, the estimate, the time elapsed and how the job reaches the page. */
 function tick() {
   const { startedAt, done, stopped, reported } = state.watch;
   const elapsed = performance.now() - startedAt;
@@ -24,11 +26,12 @@ function tick() {
     ? ""
     : left > 500 ? `Estimate: about ${seconds(left)} s left, from the average job.` : "Estimate: any moment now.";
   $("elapsed").textContent = `${(elapsed / 1000).toFixed(1)} s elapsed · about ${seconds(state.expectedMs)} s on average`;
+  showDelivery();
 }
 
 /** Starts watching a job labelled `label` (its id, or "submitting…"); `controller` aborts it. */
 export function startWatching(label, controller) {
-  Object.assign(state.watch, { controller, reported: 0, done: false, stopped: false, startedAt: performance.now() });
+  Object.assign(state.watch, { controller, jobId: null, reported: 0, done: false, stopped: false, startedAt: performance.now() });
   $("result").hidden = true;
   $("generate").disabled = true;
   $("cancel").hidden = false;

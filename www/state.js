@@ -12,7 +12,8 @@ export const state = {
   expectedMs: 15000,
   /** One client per connection: "emulator", or "proxy:<its URL>". */
   clients: new Map(),
-  /** Every request the page's client made since the last submission, for "What the library did". */
+  /** Every request the page's client made since the last submission (or resume): {method,
+   * url, status} (the status once answered), for "What the library did" and delivery.js. */
   requests: [],
   /** The fault queued from "Try a failure" ({kind, count, label}), reported after the next job. */
   fault: null,
@@ -20,6 +21,8 @@ export const state = {
   watch: {
     /** Aborts its wait (Cancel); null when no job is watched. */
     controller: null,
+    /** Its id, once the service gave it; null while submitting. */
+    jobId: null,
     /** The interval redrawing its panel. */
     timer: 0,
     /** When the watch started (performance.now()). */
