@@ -27,7 +27,13 @@ extern "C" {
 /// A promise's outcome, awaited. `Promise.resolve` first: a caller's function may hand back
 /// any value, and a thenable that throws becomes a rejection instead of an exception.
 pub async fn settled(p: &JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(p)).await
+    settling(p).await
+}
+
+/// `settled`'s future, its handlers attached now: a rejection that comes after the future is
+/// dropped unpolled (a race already lost) is handled, never an unhandled rejection.
+pub fn settling(p: &JsValue) -> JsFuture {
+    JsFuture::from(Promise::resolve(p))
 }
 
 /// The text of a thrown JS value, for messages. Never used on header operations, whose

@@ -10,11 +10,12 @@ use std::collections::VecDeque;
 
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response, TextDecodeOptions, TextDecoder, Url};
 
 use super::abort::AbortGuard;
 use super::args::get;
-use super::host::{json_parse, settled};
+use super::host::{json_parse, settling};
 use super::js_error::{network, Failure};
 use super::race::bounded;
 use super::transport::{header, Transport};
@@ -95,9 +96,7 @@ impl JobStream {
             return Ok(false);
         };
         let Ok(promise) = transport.start(&self.url, &init) else { return Ok(false) };
-        let what = || format!("GET {}", self.url);
-        let answered = async { settled(&promise).await.map_err(|e| network(what(), e)) };
-        let response = match bounded(answered, transport.timeout_ms, signal, &what).await {
+        let response = match within(settling(&promise), transport.timeout_ms, signal, &|| format!("GET {}", self.url)).await {
             Ok(r) => r.unchecked_into::<Response>(),
             Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
             Err(_) => return Ok(false),
@@ -113,9 +112,7 @@ impl JobStream {
     /// the transport's time limit (the proxy sends a comment every 15 s).
     async fn read(&mut self, transport: &Transport, signal: Option<&AbortSignal>) -> Result<bool, Failure> {
         let Some(open) = &self.open else { return Ok(false) };
-        let what = || format!("reading {}", self.url);
-        let read = async { settled(&open.reader.read()).await.map_err(|e| network(what(), e)) };
-        let step = match bounded(read, transport.timeout_ms, signal, &what).await {
+        let step = match within(settling(&open.reader.read()), transport.timeout_ms, signal, &|| format!("reading {}", self.url)).await {
             Ok(step) => step,
             Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
             Err(_) => return Ok(false),
@@ -135,4 +132,12 @@ impl JobStream {
         self.queued.extend(self.sse.feed(&text).into_iter().map(|e| e.data));
         Ok(true)
     }
+}
+
+/// A promise (its handlers attached: see `settling`) settled within `limit_ms` and `signal`: one
+/// state machine for the stream's opening and each of its reads (a generic `bounded` per await
+/// would be one each).
+async fn within(promise: JsFuture, limit_ms: f64, signal: Option<&AbortSignal>, what: &dyn Fn() -> String) -> Result<JsValue, Failure> {
+    let settles = async { promise.await.map_err(|e| network(what(), e)) };
+    bounded(settles, limit_ms, signal, what).await
 }
