@@ -3,9 +3,12 @@
 // received by one isolate moves the event stream served by another. Two Workers made from the
 // example in one workerd (miniflare: real Durable Objects), each its own script with its own
 // memory and port, as two isolates of one deployment: the emulator's webhooks reach the first,
-// the callers' streams are served by the second. Against the emulator (jobs of 2 s).
+// the callers' streams are served by the second. Against the emulator (jobs of 2 s). And the
+// four methods of durableJobRecords on their own (tests/workerd/records-worker.mjs).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { KEY, startEmulator } from "./support/emulator.mjs";
 import { EXAMPLE_WORKER, serverSentEvents, signWebhook, WORKERD_SKIP } from "./support/proxy-fixtures.mjs";
 
@@ -14,11 +17,13 @@ const ALICE = "alice-token";
 const BOB = "bob-token";
 const as = (token, init = {}) => ({ ...init, headers: { ...init.headers, cookie: `session=${token}` } });
 
-let emu, workers, hooked, streaming;
+const here = dirname(fileURLToPath(import.meta.url));
+let emu, workers, hooked, streaming, records;
 before(async () => {
   if (skip) return;
   emu = await startEmulator(["--job-ms", "2000"]);
-  const { startWorkers } = await import("./support/workerd.mjs");
+  const { startWorker, startWorkers } = await import("./support/workerd.mjs");
+  records = await startWorker(join(here, "workerd", "records-worker.mjs"), { durableObjects: { RECORDS: "ShortRecords" } });
   workers = await startWorkers(EXAMPLE_WORKER, 2, {
     kvNamespaces: ["JOBS"],
     durableObjects: { JOB_RECORDS: "JobRecordsObject" },
@@ -34,6 +39,7 @@ before(async () => {
   [hooked, streaming] = workers.urls;
 });
 after(async () => {
+  await records?.stop();
   await workers?.stop();
   await emu?.stop();
 });
@@ -161,4 +167,34 @@ test("a forged webhook is refused 401 and changes nothing", { skip }, async () =
     assert.equal(job.id, jobId);
     assert.ok(!JSON.stringify(job).includes("evil.example"), "nothing forged was recorded");
   }
+});
+
+test("durableJobRecords: concurrent updates each land once, a subscriber hears each, a missing record merges nothing", { skip }, async () => {
+  const res = await records.fetch("/concurrent?id=concurrent");
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.deepEqual([...body.list].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "no write lost");
+  assert.ok(body.merges > 10, `the writes that lost a race merged again: ${body.merges} merges`);
+  assert.equal(body.heard, 10, "one change told per write");
+  assert.deepEqual(body.missing, []);
+});
+
+test("JobRecordsObject: a record is opened once, and its storage deleted when its time is over (a storage alarm)", { skip }, async () => {
+  const open = async (record) => (await (await records.fetch(`/open?id=kept&record=${record}`)).json()).record;
+  assert.equal(await open("first"), "first");
+  assert.equal(await open("second"), "first", "an existing record is kept");
+  let record = "first";
+  for (let i = 0; i < 100 && record !== null; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    ({ record } = await (await records.fetch("/get?id=kept")).json());
+  }
+  assert.equal(record, null, "the alarm deleted it");
+});
+
+test("durableJobRecords refuses what is not a Durable Object namespace, saying what to bind", { skip }, async () => {
+  const body = await (await records.fetch("/not-a-namespace")).json();
+  assert.equal(body.threw, true);
+  assert.equal(body.isApiframeError, true);
+  assert.equal(body.code, "invalid_request");
+  assert.match(body.message, /JobRecordsObject in wrangler.toml/);
 });
