@@ -47,8 +47,9 @@ emulator.stdout.once("data", async (chunk) => {
   console.log(`\n  Demo:     ${url}/\n  API:      ${url}/v2/... (key afk_local_dev)\n  Proxy:    ${proxy.url}/api/reve (examples/worker in workerd, its webhooks at ${proxy.url}/api/reve/webhook; pick "through a proxy" in the page)\n  CLI:      APIFRAME_API_KEY=afk_local_dev APIFRAME_BASE_URL=${url} npx apiframe-reve "a lighthouse" -o out/\n  Stop:     Ctrl-C\n`);
 });
 const stop = async (code) => {
-  await proxy?.stop().catch(() => {});
+  // The emulator first: miniflare's own signal handlers may end this process while it disposes.
   emulator.kill("SIGTERM");
+  await proxy?.stop().catch(() => {});
   process.exit(code);
 };
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => stop(0));
