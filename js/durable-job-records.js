@@ -20,6 +20,8 @@ const KEEP_MS = 86_400_000;
 /** The origin of the object's routes (any would do: a stub's fetch never leaves Cloudflare). */
 const ORIGIN = "https://job-records.internal";
 const encoder = new TextEncoder();
+/** Reads and merges of one update before it gives up (a proxy's event is then delivered again). */
+const MAX_ATTEMPTS = 64;
 
 /**
  * The Durable Object class that keeps one job's record and serves its changes. Bind it in
@@ -27,10 +29,9 @@ const encoder = new TextEncoder();
  * `durableJobRecords`. `keepMs` (a day) is how long it keeps a record after opening it.
  */
 export class JobRecordsObject {
-  /** @param {DurableObjectState} state */
-  constructor(state, env) {
+  /** @param {DurableObjectState} state @param {unknown} [_env] the Worker's env (unused) */
+  constructor(state, _env) {
     this.storage = state.storage;
-    this.env = env;
     /** The writers of the subscribed streams (each a response held open). */
     this.subscribers = new Set();
     this.keepMs = KEEP_MS;
@@ -154,7 +155,8 @@ export function durableJobRecords(namespace) {
 
     /** Atomically: `merge(current)` and, when it returns a string, that written and told. */
     async update(jobId, merge) {
-      for (;;) {
+      // Each conflict means another write landed: bounded all the same, so nothing spins.
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const held = await read(jobId);
         if (!held) return;
         const next = merge(held.record);
@@ -165,6 +167,7 @@ export function durableJobRecords(namespace) {
         if (!res.ok) throw failed("a write", res);
         return;
       }
+      throw new Error("jobRecords: the record kept changing under this update");
     },
 
     /** Calls `onChange()` at each change of `jobId`'s record; resolves to the function that stops it. */
