@@ -42,6 +42,12 @@ export { ApiframeError } from "./errors.js";
  */
 export declare class JobRecordsObject {
   constructor(state: JobRecordsObjectState, env?: unknown);
+  /**
+   * Types only, never present: the brand of Cloudflare's `DurableObject` classes (its key is
+   * this string), so that `wrangler types`' `DurableObjectNamespace<JobRecordsObject>` and its
+   * typing of the main module's exports accept this class, which needs no `cloudflare:workers`.
+   */
+  readonly __DURABLE_OBJECT_BRAND: never;
   /** How long it keeps a job's record after opening it, in ms (a day; a subclass may change it). */
   keepMs: number;
   /** The object's routes, called by `durableJobRecords`' stubs. */

@@ -205,6 +205,14 @@ describe("edge", () => {
     }
   });
 
+  test("wrangler types: a TypeScript Worker re-exporting JobRecordsObject type-checks against the generated runtime types and Env", async () => {
+    const dir = app("worker-ts");
+    await sh(`${node22} ${bin("wrangler")} types`, dir, { WRANGLER_SEND_METRICS: "false", CI: "true" });
+    assert.match(readFileSync(join(dir, "worker-configuration.d.ts"), "utf8"), /JOB_RECORDS: DurableObjectNamespace<import\("\.\/src\/index"\)\.JobRecordsObject>/);
+    const tsc = join(process.env.ROOT ?? join(here, "..", ".."), "node_modules", ".bin", "tsc");
+    await sh(`${tsc} -p tsconfig.json`, dir);
+  });
+
   test("Vercel Edge (edge-light) in edge-runtime, which refuses compiling WebAssembly from bytes", async () => {
     const dir = app("edge-runtime", "edge");
     const { build } = await import("esbuild");
