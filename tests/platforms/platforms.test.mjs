@@ -166,53 +166,6 @@ describe("edge", () => {
     }
   });
 
-  test("wrangler 4: examples/worker as shipped (its Durable Object binding and migration), then that bundle in workerd with PUBLIC_URL", async () => {
-    // The example itself, not a copy of it kept here: its wrangler.toml and its re-export of
-    // JobRecordsObject are what a user deploys.
-    const dir = join(here, "work", "example-worker");
-    rmSync(dir, { recursive: true, force: true });
-    const example = join(process.env.ROOT ?? join(here, "..", ".."), "examples", "worker");
-    cpSync(example, dir, { recursive: true, filter: (f) => !/[\\/](node_modules|out|\.wrangler)$/.test(f) });
-    symlinkSync(join(here, "node_modules"), join(dir, "node_modules"), "dir");
-    const out = await sh(`${node22} ${bin("wrangler")} deploy --dry-run --outdir out`, dir, { WRANGLER_SEND_METRICS: "false", CI: "true" });
-    assert.match(out, /env\.JOB_RECORDS \(JobRecordsObject\)\s+Durable Object/, out);
-    const { Miniflare } = await import("miniflare");
-    const { createServer } = await import("node:net");
-    const port = await new Promise((resolve) => {
-      const server = createServer().listen(0, "127.0.0.1", () => { const { port: p } = server.address(); server.close(() => resolve(p)); });
-    });
-    const origin = `http://127.0.0.1:${port}`;
-    const mf = new Miniflare({
-      scriptPath: join(dir, "out", "index.js"),
-      modules: true,
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      compatibilityDate: "2025-09-01",
-      host: "127.0.0.1",
-      port,
-      kvNamespaces: ["JOBS"],
-      durableObjects: { JOB_RECORDS: { className: "JobRecordsObject", useSQLite: true } },
-      bindings: { APIFRAME_API_KEY: "afk_local_dev", APIFRAME_BASE_URL: emu.url, ALLOW_ANONYMOUS: "true", PUBLIC_URL: origin },
-    });
-    try {
-      await mf.ready;
-      const res = await fetch(`${origin}/api/reve/v2/images/generate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "deployed as is" }) });
-      assert.equal(res.status, 202);
-      const stream = await (await fetch(`${origin}${res.headers.get("apiframe-events")}`)).text();
-      const last = stream.trim().split("\n\n").at(-1);
-      assert.equal(JSON.parse(last.slice(last.indexOf("data: ") + 6)).status, "COMPLETED", stream);
-    } finally {
-      await mf.dispose();
-    }
-  });
-
-  test("wrangler types: a TypeScript Worker re-exporting JobRecordsObject type-checks against the generated runtime types and Env", async () => {
-    const dir = app("worker-ts");
-    await sh(`${node22} ${bin("wrangler")} types`, dir, { WRANGLER_SEND_METRICS: "false", CI: "true" });
-    assert.match(readFileSync(join(dir, "worker-configuration.d.ts"), "utf8"), /JOB_RECORDS: DurableObjectNamespace<import\("\.\/src\/index"\)\.JobRecordsObject>/);
-    const tsc = join(process.env.ROOT ?? join(here, "..", ".."), "node_modules", ".bin", "tsc");
-    await sh(`${tsc} -p tsconfig.json`, dir);
-  });
-
   test("Vercel Edge (edge-light) in edge-runtime, which refuses compiling WebAssembly from bytes", async () => {
     const dir = app("edge-runtime", "edge");
     const { build } = await import("esbuild");
