@@ -69,7 +69,8 @@ export class JobRecordsObject {
   /** Stores `record` unless one exists (a replayed submission keeps its record); 201 or 200. */
   async open(record) {
     if (await this.read()) return new Response(null, { status: 200 });
-    // No await between the read and the write: the object's input gate keeps them together.
+    // Nothing runs between that read and this write: the object's input gate holds other
+    // events while its storage is read.
     await this.storage.put({ record, version: 1 });
     await this.storage.setAlarm(Date.now() + this.keepMs);
     return new Response(null, { status: 201 });
