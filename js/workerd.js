@@ -6,3 +6,5 @@ import { initSync } from "./apiframe_reve.js";
 initSync({ module: wasmModule });
 
 export * from "./exports.js";
+// Workers only: the job records of a proxy with webhookUrl, shared by every isolate.
+export { JobRecordsObject, durableJobRecords } from "./durable-job-records.js";

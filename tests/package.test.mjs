@@ -101,6 +101,23 @@ test("the tarball ships the built files, README and LICENSE, and nothing of the 
   }
 });
 
+test("the Durable Object and its jobRecords are in the workerd entry only, and the typings name them", async () => {
+  const m = await import("apiframe-reve");
+  assert.equal(m.JobRecordsObject, undefined);
+  assert.equal(m.durableJobRecords, undefined);
+  for (const entry of ["node.js", "node-compat.js", "browser.js", "deno.js", "edge.js", "edge-light.js", "node.cjs"]) {
+    assert.ok(!readFileSync(join(pkgDir, "dist", entry), "utf8").includes("JobRecordsObject"), entry);
+  }
+  const workerd = readFileSync(join(pkgDir, "dist", "workerd.js"), "utf8");
+  assert.match(workerd, /export\s*\{[^}]*\bJobRecordsObject\b[^}]*\}/);
+  assert.match(workerd, /export\s*\{[^}]*\bdurableJobRecords\b[^}]*\}/);
+  for (const types of ["index.d.ts", "index.d.cts"]) {
+    const text = readFileSync(join(pkgDir, "dist", types), "utf8");
+    assert.match(text, /export declare class JobRecordsObject\b/, types);
+    assert.match(text, /export declare function durableJobRecords\(/, types);
+  }
+});
+
 test("the Node entries read the .wasm beside themselves when a server bundler rewrote its URL, wherever the process started", () => {
   // As Next.js with Turbopack leaves a route handler: the entry's
   // `new URL("./apiframe_reve_bg.wasm", import.meta.url)` made a public path, not a file, while

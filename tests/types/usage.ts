@@ -4,6 +4,8 @@ import {
   ApiframeError,
   ReveClient,
   createProxyHandler,
+  durableJobRecords,
+  JobRecordsObject,
   imageUrls,
   parseWebhook,
   verifyWebhook,
@@ -55,6 +57,14 @@ async function edge(request: Request): Promise<Response> {
   };
   const clustered = createProxyHandler({ apiKey: "afk_x", allowAnonymous: true, webhookUrl: "https://my.site/api/reve/webhook", jobRecords: records });
   void clustered;
+  // Cloudflare Workers: the job records in Durable Objects (a namespace binding as env has it).
+  const namespace = { idFromName: (name: string) => name, get: (_id: unknown) => ({ fetch: (input: string) => fetch(input) }) };
+  const onWorkers = createProxyHandler({ apiKey: "afk_x", allowAnonymous: true, webhookUrl: "https://my.site/api/reve/webhook", jobRecords: durableJobRecords(namespace) });
+  void onWorkers;
+  class ShortRecords extends JobRecordsObject { override keepMs = 60_000; }
+  void ShortRecords;
+  // @ts-expect-error a KV namespace is not a Durable Object namespace
+  durableJobRecords({ get: (key: string) => key });
   const body = await request.text();
   const ok: boolean = await verifyWebhook({ apiKey: "afk_x", body, signature: request.headers.get("x-webhook-signature") });
   const event: WebhookPayload = await parseWebhook({ apiKey: "afk_x", body: new Uint8Array(), signature: "sha256=00" });

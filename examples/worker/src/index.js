@@ -2,8 +2,12 @@
 // browsers (`new ReveClient({ baseUrl: "https://<this worker>/api/reve" })`), each signed-in
 // user seeing only their own jobs, and receives the service's signed webhooks. Deploy with
 // `wrangler deploy`; set the key with `wrangler secret put APIFRAME_API_KEY`.
-import { ApiframeError, createProxyHandler, parseWebhook } from "apiframe-reve";
+import { ApiframeError, createProxyHandler, durableJobRecords, parseWebhook } from "apiframe-reve";
 import { kvJobStore } from "./kv-job-store.js";
+
+// The Durable Object class that keeps each job's record (wrangler.toml binds it as
+// JOB_RECORDS): Workers need it exported from the main module.
+export { JobRecordsObject } from "apiframe-reve";
 
 let proxy; // made on the first request: a Worker's env is known only then
 
@@ -27,6 +31,12 @@ export default {
         authorize: env.ALLOW_ANONYMOUS === "true" ? undefined : (req) => userOf(req, env) ?? false,
         // Whose each job is, shared by every isolate of this Worker.
         jobStore: kvJobStore(env.JOBS),
+        // With PUBLIC_URL (this Worker's origin), the service pushes each job's events to
+        // /api/reve/webhook and callers get them on each job's event stream; the records live
+        // in one Durable Object per job, which every isolate reaches. Without it, reads poll.
+        ...(env.PUBLIC_URL
+          ? { webhookUrl: `${env.PUBLIC_URL.replace(/\/$/, "")}/api/reve/webhook`, jobRecords: durableJobRecords(env.JOB_RECORDS) }
+          : {}),
       });
       return proxy(request);
     }
