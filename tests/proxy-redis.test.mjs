@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KEY, startEmulator } from "./support/emulator.mjs";
-import { serverSentEvents } from "./support/proxy-fixtures.mjs";
+import { assertChanges, streamedEvents } from "./support/proxy-fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const skip = Number(process.versions.node.split(".")[0]) >= 20 ? false : "ioredis 6 needs Node 20+";
@@ -66,19 +66,7 @@ async function submit(p) {
 }
 
 /** Every event of the stream at `path` of process `p`, to its end. */
-async function streamed(p, path) {
-  const res = await fetch(`${p.url}${path}`);
-  assert.equal(res.status, 200);
-  const out = [];
-  for await (const e of serverSentEvents(res)) if (!e.comment) out.push(e);
-  return out;
-}
-
-function assertChanges(events) {
-  const ids = events.map((e) => Number(e.id));
-  assert.deepEqual(ids, [...new Set(ids)].sort((x, y) => x - y), `ids rise, none twice: ${ids}`);
-  assert.equal(events.at(-1).data.status, "COMPLETED");
-}
+const streamed = (p, path) => streamedEvents(`${p.url}${path}`);
 
 test("the webhook received by one process moves the stream served by the other", { skip }, async () => {
   const [aGets, bGets] = [await a.gets(), await b.gets()];

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KEY, startEmulator } from "./support/emulator.mjs";
-import { EXAMPLE_WORKER, serverSentEvents, signWebhook, WORKERD_SKIP } from "./support/proxy-fixtures.mjs";
+import { assertChanges, EXAMPLE_WORKER, signWebhook, streamedEvents, WORKERD_SKIP } from "./support/proxy-fixtures.mjs";
 
 const skip = WORKERD_SKIP;
 const ALICE = "alice-token";
@@ -57,20 +57,7 @@ async function submit(url, prompt = "one Worker, two isolates") {
 }
 
 /** Every event of alice's stream at `path` of the Worker at `url`, to its end. */
-async function streamed(url, path) {
-  const res = await fetch(`${url}${path}`, as(ALICE));
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get("content-type"), /^text\/event-stream/);
-  const out = [];
-  for await (const e of serverSentEvents(res)) if (!e.comment) out.push(e);
-  return out;
-}
-
-function assertChanges(events) {
-  const ids = events.map((e) => Number(e.id));
-  assert.deepEqual(ids, [...new Set(ids)].sort((x, y) => x - y), `ids rise, none twice: ${ids}`);
-  assert.equal(events.at(-1).data.status, "COMPLETED");
-}
+const streamed = (url, path) => streamedEvents(`${url}${path}`, as(ALICE));
 
 /** The emulator's deliveries of `jobId` (from its log, not its API: no GET counted), once its completed event has gone out. */
 async function deliveriesOf(jobId) {

@@ -211,3 +211,23 @@ export async function* serverSentEvents(response) {
 /** `X-Webhook-Signature` of `body` for `key`, as the service signs (HMAC-SHA256 keyed with SHA-256 of the key). */
 export const signWebhook = (key, body) =>
   `sha256=${createHmac("sha256", createHash("sha256").update(key).digest()).update(body).digest("hex")}`;
+
+/**
+ * Every event (comments left out) of the job stream `url` answers, to its end, after checking
+ * it answered 200 as `text/event-stream`.
+ */
+export async function streamedEvents(url, init) {
+  const res = await fetch(url, init);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type"), /^text\/event-stream/);
+  const out = [];
+  for await (const e of serverSentEvents(res)) if (!e.comment) out.push(e);
+  return out;
+}
+
+/** A stream's events: ids rising with none twice, the last one the job COMPLETED. */
+export function assertChanges(events) {
+  const ids = events.map((e) => Number(e.id));
+  assert.deepEqual(ids, [...new Set(ids)].sort((x, y) => x - y), `ids rise, none twice: ${ids}`);
+  assert.equal(events.at(-1).data.status, "COMPLETED");
+}
