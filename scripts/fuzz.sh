@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the core's untrusted-input paths (answers, requests, webhooks, the poll
+# Bounded fuzzing of the core's untrusted-input paths (answers, requests, webhooks, job streams, the poll
 # schedule) with cargo fuzz (libFuzzer, nightly). FUZZ_SECONDS per target (default 60); memory
 # capped so an unbounded allocation is a failure. The seed corpus in fuzz/corpus/ is read, not
 # written: what a run finds goes to test-output/fuzz-corpus/.
@@ -18,7 +18,7 @@ if ! cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$"; then
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
 fi
 
-for target in responses requests webhooks poll_schedule; do
+for target in responses requests webhooks poll_schedule sse_reader; do
   work="test-output/fuzz-corpus/$target"
   mkdir -p "$work"
   say "$target: ${SECONDS_PER_TARGET}s"
