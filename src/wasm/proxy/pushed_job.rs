@@ -95,29 +95,35 @@ impl Proxy {
             .ok()
             .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
             .ok_or_else(Refusal::upstream_malformed)?;
-        if let Ok(Merge::Ended(_)) = self.records.merge(job_id, job, Source::Look, js_sys::Date::now()).await {
-            self.learn_duration(job_id).await;
+        if let Ok(merged) = self.records.merge(job_id, job, Source::Look, js_sys::Date::now()).await {
+            self.learn(job_id, merged, Source::Look).await;
         }
         let record = self.records.get(job_id).await.ok_or_else(Refusal::upstream_malformed)?;
         let events = events_path(&self.cfg.prefix, job_id);
         to_json(&record.job).map(|job| Answer::Job { job, events })
     }
 
-    /// When a job's record just took its first change from an event, learns how long after its
-    /// submission that event came.
-    pub(super) async fn learn_first_event(&self, job_id: &str) {
+    /// What a merge from `source` teaches, from one read of the record: how long after its
+    /// submission a job's first event came (the record's first change, sequence 2, told by an
+    /// event), and how long a job that just ended ran (by the service's clock when it said, else
+    /// from the submission).
+    pub(super) async fn learn(&self, job_id: &str, merged: Merge, source: Source) {
+        let first_event = source == Source::Event && matches!(merged, Merge::Advanced(2) | Merge::Ended(2));
+        let ended = matches!(merged, Merge::Ended(_));
+        if !(first_event || ended) {
+            return;
+        }
         let Some(record) = self.records.get(job_id).await else { return };
-        let mut first = self.first_event.get();
-        first.learn(record.heard_ms - record.submitted_ms);
-        self.first_event.set(first);
-    }
-
-    /// When a job's record just ended, learns how long it ran (by the service's clock when it
-    /// said, else from the submission).
-    pub(super) async fn learn_duration(&self, job_id: &str) {
-        let Some(record) = self.records.get(job_id).await else { return };
-        let mut expected = self.expected.get();
-        expected.learn(record.job.duration_ms().unwrap_or(record.heard_ms - record.submitted_ms));
-        self.expected.set(expected);
+        let since_submission = record.heard_ms - record.submitted_ms;
+        if first_event {
+            let mut first = self.first_event.get();
+            first.learn(since_submission);
+            self.first_event.set(first);
+        }
+        if ended {
+            let mut expected = self.expected.get();
+            expected.learn(record.job.duration_ms().unwrap_or(since_submission));
+            self.expected.set(expected);
+        }
     }
 }

@@ -11,7 +11,7 @@ use super::answer::Answer;
 use super::submission::read_body;
 use super::Proxy;
 use crate::core::proxy::{self, Body, Refusal};
-use crate::core::pushed::{update_of, Merge, Source, WebhookBody};
+use crate::core::pushed::{update_of, Source, WebhookBody};
 use crate::core::webhook::{check_event, EventHead};
 use crate::wasm::host::json_parse;
 use crate::wasm::transport::header;
@@ -43,13 +43,7 @@ impl Proxy {
         // A store that failed answers 503: the service delivers the event again.
         let merged = self.records.merge(&job_id, update, Source::Event, js_sys::Date::now()).await;
         let merged = merged.map_err(|_| Refusal::records_unavailable())?;
-        // Sequence 2: the record's first change, told by this event.
-        if let Merge::Advanced(2) | Merge::Ended(2) = merged {
-            self.learn_first_event(&job_id).await;
-        }
-        if let Merge::Ended(_) = merged {
-            self.learn_duration(&job_id).await;
-        }
+        self.learn(&job_id, merged, Source::Event).await;
         Ok(Answer::Received)
     }
 }
