@@ -1,7 +1,7 @@
-// The one error class of apiframe-reve, shared by every entry: the entries import this module
-// (it is not bundled into each), and the class is registered under a global symbol, so the
-// ESM entries and the CommonJS one (errors.cjs, built from this file) hand out the same class
-// even when an app loads both: `instanceof ApiframeError` holds whichever entry threw. The
+// The one error class of apiframe-reve, shared by every entry: each entry has this module
+// bundled in (scripts/build.mjs), and the class is registered under a global symbol by the first
+// copy to run, so every copy (the ESM entries and the CommonJS one alike) hands out the same
+// class even when an app loads several: `instanceof ApiframeError` holds whichever entry threw. The
 // symbol names the release line, so two installed lines (a dependency's copy of another
 // major) never share a class whose fields may differ.
 

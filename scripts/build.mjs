@@ -61,13 +61,16 @@ for (const { name, cargo } of modules) {
 }
 
 // Each entry (js/<runtime>.js) bundled with wasm-bindgen's glue and the modules of js/ it
-// imports (exports.js: the one export list; node-wasm.js, web-crypto.js) into one minified
-// module; the .wasm stays a file beside it (workerd imports it), and so does errors.js: one
-// module of the ApiframeError class that every entry imports. node.cjs is the CommonJS build
-// of js/node-require.js, importing errors.cjs (the CommonJS build of errors.js).
+// imports (exports.js: the one export list; errors.js: the ApiframeError class; node-wasm.js,
+// web-crypto.js) into one minified module; the .wasm stays a file beside it (workerd imports
+// it). node.cjs is the CommonJS build of js/node-require.js. Every entry holds the error class's
+// definition, and hands out one class all the same: the first copy to run registers it under a
+// global symbol (js/errors.js), and every copy exports what is registered. One module, not two,
+// is what an import of the package loads: -0.4 ms of a fresh Node process's import
+// (BENCHMARKS.md, issue 31), and one request fewer for a page that loads it unbundled.
 const entries = ["browser.js", "deno.js", "edge.js", "edge-light.js", "node.js", "node-compat.js", "workerd.js", "node.cjs"];
 /** The modules of js/ that exist only inside the entries' bundles. */
-const bundledOnly = new Set(["client-only.js", "durable-job-records.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
+const bundledOnly = new Set(["client-only.js", "durable-job-records.js", "errors.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
 for (const f of readdirSync(join(root, "js"))) {
   if (f.endsWith(".js")) copyFileSync(join(root, "js", f), join(stage, f));
   // The rest ships as written: the error class, apiframe-reve/ai, the hand-written typings.
@@ -77,12 +80,6 @@ for (const f of readdirSync(join(root, "js"))) {
 // said here, or esbuild would follow package.json's sideEffects, which names ./dist/*.js only,
 // and drop what an entry imports only to run.
 writeFileSync(join(stage, "package.json"), JSON.stringify({ type: "module", sideEffects: true }));
-const errorsModule = (file) => ({
-  name: "errors-module",
-  setup(b) {
-    b.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: `./${file}`, external: true }));
-  },
-});
 // The browser entry has the client-only module where the others have the whole one, so
 // exports.js's list resolves there to client-only.js (the client glue and its stand-ins).
 const clientOnly = {
@@ -109,13 +106,12 @@ for (const entry of entries) {
     entryPoints: [join(stage, source)],
     outfile: join(dist, entry),
     format: cjs ? "cjs" : "esm",
-    plugins: [errorsModule(cjs ? "errors.cjs" : "errors.js"), ...(entry === "browser.js" ? [clientOnly] : [])],
+    plugins: entry === "browser.js" ? [clientOnly] : [],
     // The glue's default wasm path (import.meta.url) is never taken: node.cjs passes the bytes.
     ...(cjs ? { define: { "import.meta.url": "undefined" } } : {}),
     banner: { js: `// apiframe-reve (${entry.replace(/\.c?js$/, "")} entry), MIT. Built by scripts/build.mjs from js/${source} and wasm-bindgen's glue.` },
   });
 }
-await build({ ...bundleOptions, entryPoints: [join(root, "js", "errors.js")], outfile: join(dist, "errors.cjs"), format: "cjs" });
 // apiframe-reve/ai imports the package by its own name (each runtime then gets its own entry):
 // ai.js as written, and its CommonJS twin.
 await build({ ...bundleOptions, entryPoints: [join(root, "js", "ai.js")], outfile: join(dist, "ai.cjs"), format: "cjs", external: ["apiframe-reve"] });

@@ -84,18 +84,18 @@ test("the tarball ships the built files, README and LICENSE, and nothing of the 
   const files = readdirSync(pkgDir).sort();
   assert.deepEqual(files, ["LICENSE", "README.md", "dist", "package.json"]);
   const dist = readdirSync(join(pkgDir, "dist"));
-  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "apiframe_reve.d.cts", "errors.d.ts", "errors.d.cts", "index.d.ts", "index.d.cts", "node.js", "node-compat.js", "node.cjs", "browser.js", "workerd.js", "deno.js", "edge.js", "edge-light.js", "errors.js", "errors.cjs"]) {
+  for (const f of ["apiframe_reve_bg.wasm", "apiframe_reve_client_bg.wasm", "apiframe_reve.d.ts", "apiframe_reve.d.cts", "errors.d.ts", "errors.d.cts", "index.d.ts", "index.d.cts", "node.js", "node-compat.js", "node.cjs", "browser.js", "workerd.js", "deno.js", "edge.js", "edge-light.js"]) {
     assert.ok(dist.includes(f), f);
   }
-  // Each entry is one module with the glue bundled in; the error class is one module beside
-  // them (errors.js, or errors.cjs for node.cjs), shared, not copied into each.
+  // Each entry is one module, the glue and the error class bundled in: importing the package
+  // loads that module and its .wasm, nothing else (the class is still one: the registry test).
   assert.ok(!dist.includes("apiframe_reve.js"), dist.join(", "));
-  for (const entry of ["node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js", "edge-light.js"]) {
+  assert.ok(!dist.includes("errors.js") && !dist.includes("errors.cjs"), dist.join(", "));
+  for (const entry of ["node.js", "node-compat.js", "browser.js", "workerd.js", "deno.js", "edge.js", "edge-light.js", "node.cjs"]) {
     const text = readFileSync(join(pkgDir, "dist", entry), "utf8");
-    const imports = [...text.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
-    assert.ok(imports.every((i) => i.startsWith("node:") || /\.wasm(\?module)?$/.test(i) || i === "./errors.js"), `${entry} imports ${imports}`);
-    assert.ok(imports.includes("./errors.js"), `${entry} shares errors.js`);
-    assert.ok(!text.includes("class ApiframeError"), `${entry} has no copy of the class`);
+    const imports = [...text.matchAll(/\bfrom\s*"([^"]+)"|\brequire\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]);
+    assert.ok(imports.every((i) => i.startsWith("node:") || /\.wasm(\?module)?$/.test(i)), `${entry} imports ${imports}`);
+    assert.ok(text.includes("apiframe-reve.ApiframeError@"), `${entry} registers the class`);
     const modules = new Set(text.match(/apiframe_reve(_client)?_bg\.wasm/g));
     assert.deepEqual([...modules], [entry === "browser.js" ? "apiframe_reve_client_bg.wasm" : "apiframe_reve_bg.wasm"], entry);
   }
@@ -126,7 +126,7 @@ test("the Node entries read the .wasm beside themselves when a server bundler re
   const bundled = mkdtempSync(join(tmpdir(), "reve-bundled-"));
   const elsewhere = mkdtempSync(join(tmpdir(), "reve-cwd-"));
   try {
-    for (const f of ["apiframe_reve_bg.wasm", "errors.js"]) copyFileSync(join(pkgDir, "dist", f), join(bundled, f));
+    for (const f of ["apiframe_reve_bg.wasm"]) copyFileSync(join(pkgDir, "dist", f), join(bundled, f));
     writeFileSync(join(bundled, "package.json"), JSON.stringify({ type: "module" }));
     // node.js needs process.getBuiltinModule (Node 20.16+); node-compat.js runs everywhere.
     const entries = typeof process.getBuiltinModule === "function" ? ["node.js", "node-compat.js"] : ["node-compat.js"];
