@@ -1,5 +1,5 @@
 // A module kept with names, for twiggy: built as scripts/build.mjs builds the package's (the
-// flags of scripts/wasm-cargo.mjs, wasm-bindgen --target web, wasm-opt -Oz with the same
+// flags of scripts/wasm-cargo.mjs, wasm-bindgen --target web, wasm-opt -Oz -Oz with the same
 // features), but not stripped: cargo keeps the name section, and wasm-opt runs with -g.
 //
 //   node bench/named-module.mjs [client|server] [OUT_DIR]
@@ -41,8 +41,8 @@ const features = [
 const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
 const named = join(out, "named.wasm");
 const stripped = join(out, "stripped.wasm");
-run(wasmOpt, [join(out, "m_bg.wasm"), "-o", named, "-Oz", "-g", "--strip-dwarf", ...features]);
-run(wasmOpt, [join(out, "m_bg.wasm"), "-o", stripped, "-Oz", "--strip-debug", "--strip-producers", ...features]);
+run(wasmOpt, [join(out, "m_bg.wasm"), "-o", named, "-Oz", "-Oz", "-g", "--strip-dwarf", ...features]);
+run(wasmOpt, [join(out, "m_bg.wasm"), "-o", stripped, "-Oz", "-Oz", "--strip-debug", "--strip-producers", ...features]);
 const size = (f) => readFileSync(f).length;
 const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
 console.log(`named-module (${which}): ${named} ${size(named)} B raw; stripped ${size(stripped)} B raw, ${gz(stripped)} B gzipped`);

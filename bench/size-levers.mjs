@@ -1,6 +1,6 @@
 // The build's levers, measured one by one: builds the client-only module (the browser entry's)
 // and the whole one as scripts/build.mjs does (build-std, scripts/wasm-cargo.mjs's flags,
-// wasm-bindgen, binaryen's wasm-opt -Oz), once per variant, each in a target directory of its
+// wasm-bindgen, binaryen's wasm-opt -Oz -Oz), once per variant, each in a target directory of its
 // own under target/levers/, and prints the gzipped (level 9) bytes of each .wasm.
 //
 //   node bench/size-levers.mjs [VARIANT ...]     (default: every variant below)
@@ -47,7 +47,7 @@ for (const name of chosen) {
     const out = join(dir, extra.length ? "client" : "whole");
     execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", out, join(dir, "wasm32-unknown-unknown", "release", "apiframe_reve.wasm")], { cwd: root });
     const wasm = join(out, "apiframe_reve_bg.wasm");
-    execFileSync(wasmOpt, [wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers", ...features], { cwd: root });
+    execFileSync(wasmOpt, [wasm, "-o", wasm, "-Oz", "-Oz", "--strip-debug", "--strip-producers", ...features], { cwd: root });
     sizes.push(gzipSync(readFileSync(wasm), { level: 9 }).length);
   }
   console.log(`| ${name} | ${sizes[0]} B | ${sizes[1]} B |`);

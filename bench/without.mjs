@@ -2,7 +2,7 @@
 // sources (target/without/src) with the export's function deleted (its doc comment, attributes
 // and body; LTO then drops every piece of code only it reached, the async bodies its vtables
 // held included), built as the package's modules are (scripts/wasm-cargo.mjs' flags,
-// wasm-bindgen --target web, wasm-opt -Oz with the package's features), beside the same build
+// wasm-bindgen --target web, wasm-opt -Oz -Oz with the package's features), beside the same build
 // of the unchanged copy. The figure is the module's: its wasm, gzip level 9, and the glue
 // wasm-bindgen writes for it (not minified, so only its change is printed).
 //
@@ -77,7 +77,7 @@ function build(kind) {
   const out = join(work, "out");
   rmSync(out, { recursive: true, force: true });
   run("wasm-bindgen", ["--target", "web", "--out-dir", out, "--out-name", "m", join(targetDir, "wasm32-unknown-unknown", "release", "apiframe_reve.wasm")]);
-  run(join(root, "node_modules", ".bin", "wasm-opt"), [join(out, "m_bg.wasm"), "-o", join(out, "opt.wasm"), "-Oz", "--strip-debug", "--strip-producers", ...features]);
+  run(join(root, "node_modules", ".bin", "wasm-opt"), [join(out, "m_bg.wasm"), "-o", join(out, "opt.wasm"), "-Oz", "-Oz", "--strip-debug", "--strip-producers", ...features]);
   const wasm = readFileSync(join(out, "opt.wasm"));
   return { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, glue: gzipSync(readFileSync(join(out, "m.js")), { level: 9 }).length };
 }

@@ -55,8 +55,10 @@ for (const { name, cargo } of modules) {
       "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     ];
     const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
-    run(wasmOpt, [wasm, "-o", wasm, "-Oz", "--strip-debug", "--strip-producers", ...features]);
-    say(`wasm-opt -Oz (binaryen from npm): ${name}_bg.wasm ${before} -> ${statSync(wasm).size} bytes`);
+    // -Oz twice: the second pipeline finds what the first one's inlining exposed (-0.2 KB
+    // gzipped on the client module, -0.3 KB on the whole one, for 1.3 s; a third finds 7 B).
+    run(wasmOpt, [wasm, "-o", wasm, "-Oz", "-Oz", "--strip-debug", "--strip-producers", ...features]);
+    say(`wasm-opt -Oz -Oz (binaryen from npm): ${name}_bg.wasm ${before} -> ${statSync(wasm).size} bytes`);
   }
 }
 
