@@ -118,6 +118,46 @@ test("a stream cut midway is resumed from its last event, with no change reporte
   assert.equal(new Set(progress).size, progress.length, `no change twice: ${progress}`);
 });
 
+test("a stream cut inside an event resumes from the last whole one, and the cut bytes spoil nothing after", async () => {
+  const proxy = await proxyOf();
+  // The first stream passes its first chunk (the job as held), then the start of an event that
+  // never ends (its id line, half its data, half a UTF-8 character), then breaks.
+  const cut = new Uint8Array([...new TextEncoder().encode('id: 99\ndata: {"jobId":"x","status":"COMPL'), 0xe2, 0x82]);
+  const caller = callerFetch((response, n) => {
+    if (n > 0) return undefined;
+    const reader = response.body.getReader();
+    const chunks = [];
+    const body = new ReadableStream({
+      async pull(controller) {
+        if (chunks.length === 0) {
+          const { value } = await reader.read();
+          chunks.push(value);
+          controller.enqueue(value);
+        } else if (chunks.length === 1) {
+          chunks.push(cut);
+          controller.enqueue(cut);
+        } else {
+          reader.cancel().catch(() => {});
+          controller.error(new TypeError("terminated"));
+        }
+      },
+    });
+    return new Response(body, { status: response.status, headers: response.headers });
+  });
+  const progress = [];
+  const job = await clientOf(proxy, caller).run({ prompt: "cut inside" }, { onProgress: (j) => progress.push(`${j.status} ${j.progress}`) });
+  assert.equal(job.status, "COMPLETED");
+  const what = caller.what();
+  const streams = caller.seen.filter((s) => s.what.endsWith("/events"));
+  assert.equal(streams.length, 2, what.join(", "));
+  // The cut event's id was read, its end was not: the resumption asks from the event before.
+  assert.match(streams[1].lastEventId ?? "", /^\d+$/);
+  assert.notEqual(streams[1].lastEventId, "99", "an event never read whole is asked for again");
+  // The second stream was read afresh, so its events (the last one included) were jobs: no look.
+  assert.ok(what.every((w) => !/\/v2\/jobs\/[0-9a-f-]{36}$/.test(w)), `pushed to the end, no polling: ${what}`);
+  assert.equal(new Set(progress).size, progress.length, `no change twice: ${progress}`);
+});
+
 test("a proxy without webhookUrl: the client polls, as it does the service", async () => {
   const proxy = await proxyOf({ pushed: false });
   const caller = callerFetch();

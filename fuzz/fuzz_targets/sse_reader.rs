@@ -1,5 +1,7 @@
 //! Any bytes a job stream may carry, cut anywhere: the client's Server-Sent Events reader never
 //! panics, and the events (and the last event id) do not depend on where the chunks were cut.
+//! A connection cut at that point and opened again reads the rest afresh: the events it gives
+//! are those of the rest read alone, with the last whole event's id carried over.
 #![no_main]
 
 use apiframe_reve::core::sse_reader::SseReader;
@@ -20,4 +22,18 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(all, parts);
     assert_eq!(whole.last_event_id(), chunked.last_event_id());
     assert_eq!(whole.retry_ms(), chunked.retry_ms());
+
+    let mut resumed = SseReader::new();
+    resumed.feed(&text[..at]);
+    let carried = resumed.last_event_id().to_string();
+    resumed.reconnected();
+    assert_eq!(resumed.last_event_id(), carried);
+    let after = resumed.feed(&text[at..]);
+    let mut alone = SseReader::new();
+    let expected = alone.feed(&text[at..]);
+    assert_eq!(after.len(), expected.len());
+    for (a, e) in after.iter().zip(&expected) {
+        assert_eq!((&a.event, &a.data), (&e.event, &e.data));
+    }
+    assert!(!resumed.overflowing() || text.len() > apiframe_reve::core::sse_reader::MAX_PENDING_BYTES);
 });

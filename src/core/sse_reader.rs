@@ -20,6 +20,10 @@ pub struct StreamEvent {
     pub data: String,
 }
 
+/// At most this many bytes of an event not yet dispatched (its data and the line being read):
+/// a stream past it is broken (`SseReader::overflowing`). A job's event is a few kilobytes.
+pub const MAX_PENDING_BYTES: usize = 1 << 20;
+
 /// The reader's state between chunks.
 #[derive(Debug, Default)]
 pub struct SseReader {
@@ -32,6 +36,10 @@ pub struct SseReader {
     data: String,
     has_data: bool,
     event: String,
+    /// The standard's "last event ID buffer": the latest `id:` line's value, taken as the last
+    /// event id when its event is dispatched (a blank line), not before.
+    id_buffer: String,
+    /// The last event id: an event's id once that event was read whole.
     last_id: String,
     retry_ms: Option<u64>,
 }
@@ -41,10 +49,25 @@ impl SseReader {
         SseReader::default()
     }
 
-    /// The last event id seen (`Last-Event-ID` for a reconnection), even from an event that
-    /// carried no data.
+    /// The last event id (`Last-Event-ID` for a reconnection): that of the last event read to
+    /// its end, even one that carried no data. An event cut off midway does not count: its id
+    /// line was read, its end was not, so a reconnection asks for it again.
     pub fn last_event_id(&self) -> &str {
         &self.last_id
+    }
+
+    /// A new connection of the same stream: what the last one left unfinished (a cut line, an
+    /// event without its end) is dropped, as a new connection is parsed afresh; the last event
+    /// id and the `retry:` delay stay.
+    pub fn reconnected(&mut self) {
+        let (last_id, retry_ms) = (std::mem::take(&mut self.last_id), self.retry_ms);
+        *self = SseReader { id_buffer: last_id.clone(), last_id, retry_ms, ..SseReader::default() };
+    }
+
+    /// More of an event is waiting for its end than any event of this stream may have
+    /// (`MAX_PENDING_BYTES`): the stream is broken, and reading on would only grow the buffer.
+    pub fn overflowing(&self) -> bool {
+        self.line.len() + self.data.len() > MAX_PENDING_BYTES
     }
 
     /// The reconnection delay the stream asked for (`retry:`), if any.
@@ -106,7 +129,7 @@ impl SseReader {
                 self.has_data = true;
             }
             "event" => self.event = value.to_string(),
-            "id" if !value.contains('\0') => self.last_id = value.to_string(),
+            "id" if !value.contains('\0') => self.id_buffer = value.to_string(),
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
                 self.retry_ms = value.parse().ok();
             }
@@ -116,6 +139,7 @@ impl SseReader {
     }
 
     fn dispatch(&mut self) -> Option<StreamEvent> {
+        self.last_id.clone_from(&self.id_buffer);
         let event = std::mem::take(&mut self.event);
         if !std::mem::take(&mut self.has_data) {
             return None;

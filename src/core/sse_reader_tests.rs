@@ -57,6 +57,53 @@ fn the_field_rules_of_the_standard() {
     assert!(read_all(&["data: half"]).0.is_empty());
 }
 
+#[test]
+fn an_event_cut_off_midway_does_not_move_the_last_id() {
+    // The id line of event 8 was read, its end was not: a reconnection asks from 7 again.
+    let (events, r) = read_all(&["id: 7\ndata: x\n\nid: 8\ndata: {\"status\":\"COMPL"]);
+    assert_eq!(events, vec![event("7", "x")]);
+    assert_eq!(r.last_event_id(), "7");
+    // Its end read, it counts.
+    let (_, r) = read_all(&["id: 7\ndata: x\n\nid: 8\ndata: y\n", "\n"]);
+    assert_eq!(r.last_event_id(), "8");
+}
+
+#[test]
+fn a_new_connection_drops_what_the_last_one_left_unfinished() {
+    let mut r = SseReader::new();
+    assert_eq!(r.feed("retry: 1500\nid: 7\ndata: x\n\nid: 8\ndata: {\"a\":\nevent: job\ndata: half"), vec![event("7", "x")]);
+    r.reconnected();
+    assert_eq!((r.last_event_id(), r.retry_ms()), ("7", Some(1500)));
+    // Event 8 again, whole: none of the cut one's data, type or line is glued to it.
+    assert_eq!(r.feed("\u{feff}id: 8\ndata: {\"a\":1}\n\n"), vec![event("8", "{\"a\":1}")]);
+    // An id-less event after a reconnection keeps the last id.
+    r.reconnected();
+    assert_eq!(r.feed("data: z\n\n"), vec![event("8", "z")]);
+    // A connection cut right after a CR: the new one's LF is a line end of its own.
+    let mut r = SseReader::new();
+    r.feed("data: a\r");
+    r.reconnected();
+    assert_eq!(r.feed("\ndata: b\n\n"), vec![event("", "b")]);
+}
+
+#[test]
+fn an_event_past_the_limit_is_overflowing_until_a_new_connection() {
+    let mut r = SseReader::new();
+    let line = "x".repeat(MAX_PENDING_BYTES / 2 - 8);
+    r.feed(&format!("data: {line}\ndata: {line}"));
+    assert!(!r.overflowing(), "at the limit");
+    r.feed("xxxxxxxxxxxxxxxxxxx");
+    assert!(r.overflowing());
+    r.reconnected();
+    assert!(!r.overflowing());
+    // A long stream of whole events never overflows: each is dispatched and dropped.
+    let mut r = SseReader::new();
+    for i in 0..64 {
+        assert_eq!(r.feed(&format!("id: {i}\ndata: {}\n\n", "y".repeat(MAX_PENDING_BYTES / 8))).len(), 1);
+        assert!(!r.overflowing());
+    }
+}
+
 proptest! {
     /// However a stream is cut into chunks, the same events come out.
     #[test]

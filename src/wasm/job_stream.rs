@@ -91,6 +91,10 @@ impl JobStream {
             return Ok(false);
         }
         let Ok(guard) = AbortGuard::new() else { return Ok(false) };
+        // A new connection is read afresh: a cut event, line or character of the last one is
+        // not glued to this one's first bytes.
+        self.sse.reconnected();
+        self.decoder = None;
         let last = self.sse.last_event_id();
         let Ok(init) = transport.stream_init(headers, if last.is_empty() { None } else { Some(last) }, &guard.signal()) else {
             return Ok(false);
@@ -108,8 +112,9 @@ impl JobStream {
         Ok(true)
     }
 
-    /// Reads one chunk into the queue; false when the stream ended, broke or fell silent for
-    /// the transport's time limit (the proxy sends a comment every 15 s).
+    /// Reads one chunk into the queue; false when the stream ended, broke, fell silent for the
+    /// transport's time limit (the proxy sends a comment every 15 s) or sent more of one event
+    /// than any job's (`MAX_PENDING_BYTES`).
     async fn read(&mut self, transport: &Transport, signal: Option<&AbortSignal>) -> Result<bool, Failure> {
         let Some(open) = &self.open else { return Ok(false) };
         let step = match within(settling(&open.reader.read()), transport.timeout_ms, signal, &|| format!("reading {}", self.url)).await {
@@ -130,7 +135,7 @@ impl JobStream {
             return Ok(false);
         };
         self.queued.extend(self.sse.feed(&text).into_iter().map(|e| e.data));
-        Ok(true)
+        Ok(!self.sse.overflowing())
     }
 }
 
