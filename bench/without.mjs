@@ -1,5 +1,5 @@
 // What each export weighs, measured by building without it: a copy of this checkout's Rust
-// sources (target/without/src) with the export's function deleted (its doc comment, attributes
+// sources (target/without/src-copy) with the export's function deleted (its doc comment, attributes
 // and body; LTO then drops every piece of code only it reached, the async bodies its vtables
 // held included), built as the package's modules are (scripts/wasm-cargo.mjs' flags,
 // wasm-bindgen --target web, wasm-opt -Oz -Oz with the package's features), beside the same build

@@ -68,14 +68,14 @@ for (const { name, cargo } of modules) {
 // it). node.cjs is the CommonJS build of js/node-require.js. Every entry holds the error class's
 // definition, and hands out one class all the same: the first copy to run registers it under a
 // global symbol (js/errors.js), and every copy exports what is registered. One module, not two,
-// is what an import of the package loads: -0.4 ms of a fresh Node process's import
+// is what an import of the package loads: -0.3 ms of a fresh Node process's import
 // (BENCHMARKS.md, issue 31), and one request fewer for a page that loads it unbundled.
 const entries = ["browser.js", "deno.js", "edge.js", "edge-light.js", "node.js", "node-compat.js", "workerd.js", "node.cjs"];
 /** The modules of js/ that exist only inside the entries' bundles. */
 const bundledOnly = new Set(["client-only.js", "durable-job-records.js", "errors.js", "exports.js", "node-require.js", "node-wasm.js", "web-crypto.js"]);
 for (const f of readdirSync(join(root, "js"))) {
   if (f.endsWith(".js")) copyFileSync(join(root, "js", f), join(stage, f));
-  // The rest ships as written: the error class, apiframe-reve/ai, the hand-written typings.
+  // The rest ships as written: apiframe-reve/ai, the command line, the hand-written typings.
   if (!entries.includes(f) && !bundledOnly.has(f)) copyFileSync(join(root, "js", f), join(dist, f));
 }
 // The entries run code at import (they instantiate the module; deno.js is edge.js's import):

@@ -158,6 +158,28 @@ test("a stream cut inside an event resumes from the last whole one, and the cut 
   assert.equal(new Set(progress).size, progress.length, `no change twice: ${progress}`);
 });
 
+test("a stream sending more of one event than any job's is left for polling at once, not opened again", async () => {
+  const proxy = await proxyOf();
+  // An event that never ends: 64 KiB chunks of one data line, past the reader's 1 MiB.
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  const caller = callerFetch((response, n) => {
+    if (n > 0) return undefined;
+    response.body.cancel().catch(() => {});
+    let sent = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        controller.enqueue(sent++ === 0 ? new TextEncoder().encode("id: 1\ndata: ") : chunk);
+      },
+    }, { highWaterMark: 0 });
+    return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
+  });
+  const job = await clientOf(proxy, caller, { expectedDurationMs: 2000 }).run({ prompt: "endless event" });
+  assert.equal(job.status, "COMPLETED");
+  const what = caller.what();
+  assert.equal(what.filter((w) => w.endsWith("/events")).length, 1, `not opened again: ${what}`);
+  assert.ok(what.some((w) => /\/v2\/jobs\/[0-9a-f-]{36}$/.test(w)), `then polled: ${what}`);
+});
+
 test("a proxy without webhookUrl: the client polls, as it does the service", async () => {
   const proxy = await proxyOf({ pushed: false });
   const caller = callerFetch();

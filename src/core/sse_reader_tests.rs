@@ -89,11 +89,12 @@ fn a_new_connection_drops_what_the_last_one_left_unfinished() {
 #[test]
 fn an_event_past_the_limit_is_overflowing_until_a_new_connection() {
     let mut r = SseReader::new();
-    let line = "x".repeat(MAX_PENDING_BYTES / 2 - 8);
+    // The data (n bytes) and the line being read ("data: " and n bytes): exactly the limit.
+    let line = "x".repeat((MAX_PENDING_BYTES - 6) / 2);
     r.feed(&format!("data: {line}\ndata: {line}"));
     assert!(!r.overflowing(), "at the limit");
-    r.feed("xxxxxxxxxxxxxxxxxxx");
-    assert!(r.overflowing());
+    r.feed("x");
+    assert!(r.overflowing(), "one byte past it");
     r.reconnected();
     assert!(!r.overflowing());
     // A long stream of whole events never overflows: each is dispatched and dropped.

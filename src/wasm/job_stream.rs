@@ -34,6 +34,17 @@ pub enum Pushed {
     Gone,
 }
 
+/// What one read of the stream gave.
+enum Read {
+    /// A chunk, its events queued.
+    Chunk,
+    /// The stream ended, broke or fell silent for the transport's time limit: open it again.
+    Broken,
+    /// More of one event than any job's (`MAX_PENDING_BYTES`) without its end: the proxy is
+    /// not sending job events, and opening it again would read the same. Poll instead.
+    Overflowed,
+}
+
 struct Open {
     reader: ReadableStreamDefaultReader,
     /// Aborts the stream's fetch when the stream is dropped or replaced.
@@ -77,10 +88,17 @@ impl JobStream {
             if self.open.is_none() && !self.connect(transport, headers, signal).await? {
                 return Ok(Pushed::Gone);
             }
-            if !self.read(transport, signal).await? {
+            match self.read(transport, signal).await? {
+                Read::Chunk => {}
                 // Ended or silent before the job did: open it again from the last event.
-                self.open = None;
-                self.reopens += 1;
+                Read::Broken => {
+                    self.open = None;
+                    self.reopens += 1;
+                }
+                Read::Overflowed => {
+                    self.open = None;
+                    return Ok(Pushed::Gone);
+                }
             }
         }
     }
@@ -112,18 +130,17 @@ impl JobStream {
         Ok(true)
     }
 
-    /// Reads one chunk into the queue; false when the stream ended, broke, fell silent for the
-    /// transport's time limit (the proxy sends a comment every 15 s) or sent more of one event
-    /// than any job's (`MAX_PENDING_BYTES`).
-    async fn read(&mut self, transport: &Transport, signal: Option<&AbortSignal>) -> Result<bool, Failure> {
-        let Some(open) = &self.open else { return Ok(false) };
+    /// Reads one chunk into the queue (the proxy sends a comment every 15 s, so silence for the
+    /// transport's time limit is a broken stream).
+    async fn read(&mut self, transport: &Transport, signal: Option<&AbortSignal>) -> Result<Read, Failure> {
+        let Some(open) = &self.open else { return Ok(Read::Broken) };
         let step = match within(settling(&open.reader.read()), transport.timeout_ms, signal, &|| format!("reading {}", self.url)).await {
             Ok(step) => step,
             Err(f) if f.code() == ErrorCode::Aborted => return Err(f),
-            Err(_) => return Ok(false),
+            Err(_) => return Ok(Read::Broken),
         };
         if get(&step, "done").as_bool() == Some(true) {
-            return Ok(false);
+            return Ok(Read::Broken);
         }
         let chunk: Object = get(&step, "value").unchecked_into();
         if self.decoder.is_none() {
@@ -132,10 +149,10 @@ impl JobStream {
         let options = TextDecodeOptions::new();
         options.set_stream(true);
         let Some(text) = self.decoder.as_ref().and_then(|d| d.decode_with_buffer_source_and_options(&chunk, &options).ok()) else {
-            return Ok(false);
+            return Ok(Read::Broken);
         };
         self.queued.extend(self.sse.feed(&text).into_iter().map(|e| e.data));
-        Ok(!self.sse.overflowing())
+        Ok(if self.sse.overflowing() { Read::Overflowed } else { Read::Chunk })
     }
 }
 
