@@ -1,7 +1,7 @@
 //! Errors as data: every failure the client can report, with what a caller needs to act on it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 use tsify::Tsify;
 
 /// What `ApiframeError.code` can be.
@@ -82,12 +82,19 @@ impl ApiError {
     /// Bad input caught before sending: names the field and what it allows.
     #[cold]
     pub fn invalid(field: &str, message: impl Into<String>, allowed: Option<Value>) -> Self {
-        let mut details = json!({ "field": field });
+        ApiError::invalid_as(field, message.into(), allowed)
+    }
+
+    /// `invalid`'s body, one copy whatever the message's type.
+    #[inline(never)]
+    fn invalid_as(field: &str, message: String, allowed: Option<Value>) -> Self {
+        let mut details = Map::new();
+        details.insert("field".into(), Value::from(field));
         if let Some(a) = allowed {
-            details["allowed"] = a;
+            details.insert("allowed".into(), a);
         }
         let mut e = ApiError::new(ErrorCode::InvalidRequest, message);
-        e.details = Some(details);
+        e.details = Some(Value::Object(details));
         e
     }
 
