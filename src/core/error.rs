@@ -67,9 +67,15 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError::new_as(code, message.into())
+    }
+
+    /// `new`'s body, one copy whatever the message's type.
+    #[inline(never)]
+    fn new_as(code: ErrorCode, message: String) -> Self {
         ApiError {
             code,
-            message: message.into(),
+            message,
             status: None,
             request_id: None,
             retryable: super::retry::is_retryable(code, None),

@@ -20,9 +20,15 @@ pub struct Refusal {
 impl Refusal {
     /// `status` with `{ "error": message }`.
     pub fn new(status: u16, message: impl Into<String>) -> Self {
+        Refusal::new_as(status, message.into())
+    }
+
+    /// `new`'s body, one copy whatever the message's type.
+    #[inline(never)]
+    fn new_as(status: u16, message: String) -> Self {
         Refusal {
             status,
-            body: json!({ "error": message.into() }),
+            body: json!({ "error": message }),
             allow: None,
         }
     }
