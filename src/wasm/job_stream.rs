@@ -45,8 +45,12 @@ enum Read {
     Overflowed,
 }
 
+/// One connection of the stream.
 struct Open {
     reader: ReadableStreamDefaultReader,
+    /// This connection's bytes as text: a character cut at the end of the last one is not
+    /// carried into this one's first bytes.
+    decoder: TextDecoder,
     /// Aborts the stream's fetch when the stream is dropped or replaced.
     _guard: AbortGuard,
 }
@@ -55,7 +59,6 @@ pub struct JobStream {
     url: String,
     open: Option<Open>,
     sse: SseReader,
-    decoder: Option<TextDecoder>,
     /// Events read and not yet handed out: their data.
     queued: VecDeque<String>,
     reopens: u32,
@@ -70,7 +73,7 @@ impl JobStream {
         if url.origin() != base.origin() {
             return None;
         }
-        let stream = JobStream { url: url.href(), open: None, sse: SseReader::new(), decoder: None, queued: VecDeque::new(), reopens: 0 };
+        let stream = JobStream { url: url.href(), open: None, sse: SseReader::new(), queued: VecDeque::new(), reopens: 0 };
         Some(stream)
     }
 
@@ -108,11 +111,10 @@ impl JobStream {
         if self.reopens > MAX_REOPENS {
             return Ok(false);
         }
-        let Ok(guard) = AbortGuard::new() else { return Ok(false) };
-        // A new connection is read afresh: a cut event, line or character of the last one is
-        // not glued to this one's first bytes.
+        let (Ok(guard), Ok(decoder)) = (AbortGuard::new(), TextDecoder::new()) else { return Ok(false) };
+        // A new connection is read afresh: a cut event or line of the last one is not glued to
+        // this one's first bytes.
         self.sse.reconnected();
-        self.decoder = None;
         let last = self.sse.last_event_id();
         let Ok(init) = transport.stream_init(headers, if last.is_empty() { None } else { Some(last) }, &guard.signal()) else {
             return Ok(false);
@@ -126,7 +128,7 @@ impl JobStream {
         let event_stream = header(&response.headers(), "content-type").is_some_and(|t| t.starts_with("text/event-stream"));
         let body = response.body().filter(|_| response.status() == 200 && event_stream);
         let Some(body) = body else { return Ok(false) };
-        self.open = Some(Open { reader: body.get_reader().unchecked_into(), _guard: guard });
+        self.open = Some(Open { reader: body.get_reader().unchecked_into(), decoder, _guard: guard });
         Ok(true)
     }
 
@@ -143,12 +145,9 @@ impl JobStream {
             return Ok(Read::Broken);
         }
         let chunk: Object = get(&step, "value").unchecked_into();
-        if self.decoder.is_none() {
-            self.decoder = TextDecoder::new().ok();
-        }
         let options = TextDecodeOptions::new();
         options.set_stream(true);
-        let Some(text) = self.decoder.as_ref().and_then(|d| d.decode_with_buffer_source_and_options(&chunk, &options).ok()) else {
+        let Ok(text) = open.decoder.decode_with_buffer_source_and_options(&chunk, &options) else {
             return Ok(Read::Broken);
         };
         self.queued.extend(self.sse.feed(&text).into_iter().map(|e| e.data));
