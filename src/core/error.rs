@@ -99,7 +99,7 @@ impl ApiError {
         if let Some(a) = allowed {
             details.insert("allowed".into(), a);
         }
-        let mut e = ApiError::new(ErrorCode::InvalidRequest, message);
+        let mut e = ApiError::new_as(ErrorCode::InvalidRequest, message);
         e.details = Some(Value::Object(details));
         e
     }
